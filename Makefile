@@ -1,0 +1,46 @@
+# One target per habit. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help run test test-fast lint bench browser clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+browser: ## Install Debian's Chromium for the browser tests (needs apt)
+	@command -v chromium >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+run: venv ## Serve the demo shop on http://127.0.0.1:5000 (SQLite, test payments)
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: venv browser ## Run the whole test suite on SQLite and PostgreSQL
+	$(BIN)/python -m pytest
+
+test-fast: venv ## Unit tests only
+	$(BIN)/python -m pytest tests/unit -q
+
+lint: venv ## ruff
+	$(BIN)/ruff check shop tests bench config.py wsgi.py migrations
+
+bench: venv ## Storefront throughput beside a bare Flask app (needs wrk)
+	$(BIN)/python bench/storefront.py
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) instance .pytest_cache

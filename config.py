@@ -1,0 +1,102 @@
+"""Settings for the shop, read from the environment.
+
+Pick a settings class with SHOP_CONFIG=development|test|production (development by default).
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 (refused in production)
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def _env_int(name, default):
+    return int(_env(name, default))
+
+
+def _env_bool(name, default=False):
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(default):
+    url = _env("DATABASE_URL", default)
+    # Heroku-style URLs say postgres://; SQLAlchemy wants postgresql://
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    return url
+
+
+class Config:
+    SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'shop.db'}")
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    SHOP_NAME = _env("SHOP_NAME", "Soft Tissue Release Education")
+    SHOP_TIMEZONE = _env("SHOP_TIMEZONE", "America/New_York")
+    ORDER_PHONE = _env("ORDER_PHONE", "1 800 741 5716")
+    ORDER_PHONE_LABEL = _env("ORDER_PHONE_LABEL", "Order by phone (USA)")
+    ORDER_PHONE_HOURS = _env("ORDER_PHONE_HOURS", "Monday to Friday, 9 am to 5 pm Eastern")
+    CONTACT_EMAIL = _env("CONTACT_EMAIL", "orders@softtissuerelease.example")
+    MEDIA_ROOT = _env("MEDIA_ROOT", str(BASE_DIR / "instance" / "media"))
+
+    CATALOGUE_PAGE_SIZE = _env_int("CATALOGUE_PAGE_SIZE", 24)
+    LOW_STOCK_THRESHOLD = _env_int("LOW_STOCK_THRESHOLD", 5)
+    # Rendered storefront pages are cached per process and dropped when the catalogue changes;
+    # other processes notice a change within PAGE_CACHE_CHECK_SECONDS.
+    PAGE_CACHE = _env_bool("PAGE_CACHE", True)
+    PAGE_CACHE_CHECK_SECONDS = float(_env("PAGE_CACHE_CHECK_SECONDS", "1.0"))
+
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+
+class TestConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+    PAGE_CACHE = False
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls, settings):
+        """Refuse to start with settings that are unsafe in production."""
+        key = settings.get("SECRET_KEY")
+        if not key or key == DEFAULT_SECRET_KEY:
+            return "SECRET_KEY is missing or still the development default: set a long random SECRET_KEY."
+        if len(key) < 32:
+            return "SECRET_KEY is too short: use at least 32 random characters."
+        return None
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name=None):
+    name = name or _env("SHOP_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise SystemExit(f"Unknown SHOP_CONFIG {name!r}: use one of {', '.join(CONFIGS)}.") from None

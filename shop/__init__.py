@@ -1,0 +1,76 @@
+"""The shop's application factory."""
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import config_for
+from shop.extensions import csrf, db, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name=None, overrides=None):
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    settings = config_for(config_name)
+    app.config.from_object(settings)
+    if overrides:
+        app.config.update(overrides)
+    check = getattr(settings, "check", None)
+    if check is not None:
+        problem = check(app.config)
+        if problem:
+            raise SystemExit(f"Refusing to start: {problem}")
+    os.makedirs(app.config["MEDIA_ROOT"], exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_templating(app)
+    register_errors(app)
+    register_cli(app)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def register_extensions(app):
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    from shop import database
+
+    database.configure(app)
+
+
+def register_blueprints(app):
+    from shop.catalogue.routes import bp as catalogue_bp
+    from shop.pages.routes import bp as pages_bp
+
+    app.register_blueprint(catalogue_bp)
+    app.register_blueprint(pages_bp)
+
+
+def register_templating(app):
+    from shop import templating
+
+    templating.init_app(app)
+
+
+def register_errors(app):
+    from shop import errors
+
+    errors.init_app(app)
+
+
+def register_cli(app):
+    from shop import cli
+
+    cli.init_app(app)

@@ -1,0 +1,250 @@
+"""Reading the catalogue for the storefront: listings, search, home sections, product pages.
+
+Every function issues a fixed number of queries, whatever the size of the catalogue.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
+
+from shop.catalogue import search
+from shop.catalogue.models import (
+    KIND_BOOK,
+    KIND_COMBO,
+    KIND_COURSE,
+    KIND_MEMBERSHIP,
+    KINDS,
+    Category,
+    ComboComponent,
+    Product,
+)
+from shop.extensions import db
+from shop.pricing.bundles import compare_bundle
+
+SORTS = {
+    "newest": "Newest first",
+    "price-asc": "Price, low to high",
+    "price-desc": "Price, high to low",
+    "title": "Title, A to Z",
+}
+DEFAULT_SORT = "newest"
+
+
+class ListingError(ValueError):
+    """A listing request that cannot be answered (bad page, unknown filter); message is safe to show."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    kind: str | None = None
+    category: str | None = None
+    sort: str = DEFAULT_SORT
+    q: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args):
+        kind = args.get("kind") or None
+        if kind is not None and kind not in KINDS:
+            raise ListingError(
+                f"There is no product kind called {kind!r}. Choose books, courses, combos or membership."
+            )
+        sort = args.get("sort") or DEFAULT_SORT
+        if sort not in SORTS:
+            raise ListingError(f"Products cannot be sorted by {sort!r}.")
+        raw_page = args.get("page") or "1"
+        if not raw_page.isdigit() or int(raw_page) < 1 or len(raw_page) > 6:
+            raise ListingError("The page number must be a whole number from 1 up.")
+        q = (args.get("q") or "").strip()[:200]
+        return cls(kind=kind, category=args.get("category") or None, sort=sort, q=q, page=int(raw_page))
+
+
+@dataclass
+class Listing:
+    query: ListingQuery
+    products: list
+    total: int
+    page: int
+    pages: int
+    category: Category | None
+    searched: list
+
+
+def _card_options():
+    return (selectinload(Product.images),)
+
+
+def _ordering(sort, rank):
+    orders = []
+    if rank is not None:
+        orders.append(rank)
+    if sort == "price-asc":
+        orders += [Product.price_cents.asc(), Product.id.asc()]
+    elif sort == "price-desc":
+        orders += [Product.price_cents.desc(), Product.id.desc()]
+    elif sort == "title":
+        orders += [Product.title.asc(), Product.id.asc()]
+    else:
+        orders += [Product.published_at.desc(), Product.id.desc()]
+    return orders
+
+
+def categories():
+    return db.session.execute(db.select(Category).order_by(Category.position, Category.name)).scalars().all()
+
+
+def listing(query, per_page, stamp=None):
+    conditions = [Product.is_active.is_(True)]
+    category = None
+    if query.kind:
+        conditions.append(Product.kind == query.kind)
+    if query.category:
+        category = db.session.execute(db.select(Category).filter_by(slug=query.category)).scalar_one_or_none()
+        if category is None:
+            raise ListingError("That category does not exist.", status=404)
+        conditions.append(Product.categories.any(Category.id == category.id))
+    rank = None
+    searched = []
+    if query.q:
+        query_words = search.parse_query(query.q)
+        if query_words:
+            condition, rank, searched = search.search_condition(query_words, search.vocabulary(stamp))
+            conditions.append(condition)
+    total = db.session.execute(db.select(func.count(Product.id)).where(*conditions)).scalar_one()
+    pages = max(1, -(-total // per_page))
+    if query.page > pages:
+        raise ListingError("That page is past the end of the list.", status=404)
+    statement = (
+        db.select(Product)
+        .where(*conditions)
+        .order_by(*_ordering(query.sort, rank))
+        .limit(per_page)
+        .offset((query.page - 1) * per_page)
+        .options(*_card_options())
+    )
+    products = db.session.execute(statement).scalars().all()
+    return Listing(query, products, total, query.page, pages, category, searched)
+
+
+def _latest(kind, limit):
+    statement = (
+        db.select(Product)
+        .where(Product.is_active.is_(True), Product.kind == kind)
+        .order_by(Product.is_featured.desc(), Product.position, Product.published_at.desc(), Product.id.desc())
+        .limit(limit)
+        .options(*_card_options())
+    )
+    return db.session.execute(statement).scalars().all()
+
+
+@dataclass
+class HomeSections:
+    featured_book: Product | None
+    latest_courses: list
+    combos: list
+    membership: Product | None
+
+    @property
+    def best_saving_cents(self):
+        return max((combo_comparison(c).saving_cents for c in self.combos), default=0)
+
+
+def home_sections():
+    books = _latest(KIND_BOOK, 1)
+    memberships = _latest(KIND_MEMBERSHIP, 1)
+    combos = _latest(KIND_COMBO, 3)
+    load_components(combos)
+    return HomeSections(
+        featured_book=books[0] if books else None,
+        latest_courses=_latest(KIND_COURSE, 6),
+        combos=combos,
+        membership=memberships[0] if memberships else None,
+    )
+
+
+def special_offers():
+    """Live offers for customers: combo deals with their savings, and the membership."""
+    combos = _latest(KIND_COMBO, 50)
+    load_components(combos)
+    memberships = _latest(KIND_MEMBERSHIP, 1)
+    return {"combos": combos, "membership": memberships[0] if memberships else None}
+
+
+def load_components(combos):
+    """Load every component of these combos (and its image) in one query, not one per combo."""
+    if not combos:
+        return
+    db.session.execute(
+        db.select(Product)
+        .where(Product.id.in_([c.id for c in combos]))
+        .options(selectinload(Product.components).joinedload(ComboComponent.component))
+    ).scalars().all()
+
+
+def product_by_slug(slug):
+    statement = (
+        db.select(Product)
+        .where(Product.slug == slug, Product.is_active.is_(True))
+        .options(
+            selectinload(Product.images),
+            selectinload(Product.categories),
+            selectinload(Product.components).joinedload(ComboComponent.component).selectinload(Product.images),
+        )
+    )
+    return db.session.execute(statement).scalar_one_or_none()
+
+
+def related_products(product, limit=4):
+    """Other active products sharing a category, newest first."""
+    category_ids = [c.id for c in product.categories]
+    if not category_ids:
+        return []
+    statement = (
+        db.select(Product)
+        .where(
+            Product.is_active.is_(True),
+            Product.id != product.id,
+            Product.categories.any(Category.id.in_(category_ids)),
+        )
+        .order_by(Product.published_at.desc(), Product.id.desc())
+        .limit(limit)
+        .options(*_card_options())
+    )
+    return db.session.execute(statement).scalars().all()
+
+
+def combo_comparison(combo):
+    return compare_bundle(((c.component.price_cents, c.quantity) for c in combo.components), combo.price_cents)
+
+
+@dataclass(frozen=True)
+class Availability:
+    code: str  # in_stock, low_stock, out_of_stock, online, online_with_kit, subscription
+    label: str
+    purchasable: bool
+
+
+def availability(product, low_stock_threshold):
+    if product.kind == KIND_BOOK:
+        if product.stock <= 0:
+            return Availability("out_of_stock", "Out of stock", False)
+        if product.stock <= low_stock_threshold:
+            return Availability("low_stock", f"Only {product.stock} left", True)
+        return Availability("in_stock", "In stock", True)
+    if product.kind == KIND_COURSE:
+        if product.course_format == "online_with_kit":
+            label = "Instant online access; printed kit ships in 1–2 business days"
+            return Availability("online_with_kit", label, True)
+        return Availability("online", "Instant online access", True)
+    if product.kind == KIND_MEMBERSHIP:
+        return Availability("subscription", "Starts at once; cancel any time", True)
+    # combos: limited by any physical component that is short
+    for part in product.components:
+        if part.component.kind == KIND_BOOK and part.component.stock < part.quantity:
+            return Availability("out_of_stock", "Out of stock", False)
+    return Availability("in_stock", "Available", True)

@@ -1,0 +1,42 @@
+"""Error pages: every error is a page with a clear message and the right status, never a trace."""
+
+import logging
+
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "That request did not make sense",
+    403: "You cannot open this page",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    413: "That upload is too large",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+
+def _render(code, message):
+    title = TITLES.get(code, "Something went wrong")
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": title, "message": message}, code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def init_app(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _render(400, "Your form expired or came from another site. Go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        message = error.description if error.description and error.code != 500 else ""
+        return _render(error.code or 500, message)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return _render(500, InternalServerError.description)

@@ -1,0 +1,1 @@
+"""Information pages: about, contact, policies and the educational-use disclaimer."""
