@@ -76,7 +76,8 @@ class Listing:
 
 
 def _card_options():
-    return (selectinload(Product.images),)
+    """What a product card shows: its image, and for a combo its parts (for availability)."""
+    return (selectinload(Product.images), selectinload(Product.components))
 
 
 def _ordering(sort, rank):
@@ -131,17 +132,6 @@ def listing(query, per_page, stamp=None):
     return Listing(query, products, total, query.page, pages, category, searched)
 
 
-def _latest(kind, limit):
-    statement = (
-        db.select(Product)
-        .where(Product.is_active.is_(True), Product.kind == kind)
-        .order_by(Product.is_featured.desc(), Product.position, Product.published_at.desc(), Product.id.desc())
-        .limit(limit)
-        .options(*_card_options())
-    )
-    return db.session.execute(statement).scalars().all()
-
-
 @dataclass
 class HomeSections:
     featured_book: Product | None
@@ -154,36 +144,49 @@ class HomeSections:
         return max((combo_comparison(c).saving_cents for c in self.combos), default=0)
 
 
+def _latest_by_kind(limits):
+    """The newest active products of several kinds in one query: {kind: [products]}."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Product.kind,
+            order_by=(Product.is_featured.desc(), Product.position, Product.published_at.desc(), Product.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        db.select(Product.id, Product.kind, rank)
+        .where(Product.is_active.is_(True), Product.kind.in_(list(limits)))
+        .subquery()
+    )
+    wanted = db.or_(*[db.and_(ranked.c.kind == kind, ranked.c.rank <= limit) for kind, limit in limits.items()])
+    statement = (
+        db.select(Product, ranked.c.rank)
+        .join(ranked, ranked.c.id == Product.id)
+        .where(wanted)
+        .order_by(ranked.c.kind, ranked.c.rank)
+        .options(*_card_options())
+    )
+    found = {kind: [] for kind in limits}
+    for product, _rank in db.session.execute(statement):
+        found[product.kind].append(product)
+    return found
+
+
 def home_sections():
-    books = _latest(KIND_BOOK, 1)
-    memberships = _latest(KIND_MEMBERSHIP, 1)
-    combos = _latest(KIND_COMBO, 3)
-    load_components(combos)
+    latest = _latest_by_kind({KIND_BOOK: 1, KIND_COURSE: 6, KIND_COMBO: 3, KIND_MEMBERSHIP: 1})
     return HomeSections(
-        featured_book=books[0] if books else None,
-        latest_courses=_latest(KIND_COURSE, 6),
-        combos=combos,
-        membership=memberships[0] if memberships else None,
+        featured_book=next(iter(latest[KIND_BOOK]), None),
+        latest_courses=latest[KIND_COURSE],
+        combos=latest[KIND_COMBO],
+        membership=next(iter(latest[KIND_MEMBERSHIP]), None),
     )
 
 
 def special_offers():
     """Live offers for customers: combo deals with their savings, and the membership."""
-    combos = _latest(KIND_COMBO, 50)
-    load_components(combos)
-    memberships = _latest(KIND_MEMBERSHIP, 1)
-    return {"combos": combos, "membership": memberships[0] if memberships else None}
-
-
-def load_components(combos):
-    """Load every component of these combos (and its image) in one query, not one per combo."""
-    if not combos:
-        return
-    db.session.execute(
-        db.select(Product)
-        .where(Product.id.in_([c.id for c in combos]))
-        .options(selectinload(Product.components).joinedload(ComboComponent.component))
-    ).scalars().all()
+    latest = _latest_by_kind({KIND_COMBO: 50, KIND_MEMBERSHIP: 1})
+    return {"combos": latest[KIND_COMBO], "membership": next(iter(latest[KIND_MEMBERSHIP]), None)}
 
 
 def product_by_slug(slug):

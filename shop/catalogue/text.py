@@ -29,8 +29,9 @@ def render_markdown(text):
 
 def fold(text):
     """Lower-case ASCII words: 'Myofascial Release—Level Ⅱ' -> 'myofascial release level ii'."""
-    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii")
-    return " ".join(_WORD_RE.findall(text.lower()))
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return " ".join(_WORD_RE.findall(text))
 
 
 def words(text):

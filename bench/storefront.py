@@ -1,0 +1,245 @@
+"""Storefront throughput beside a bare Flask app, on SQLite and PostgreSQL.
+
+For each backend: build a fresh database (migrate, seed-demo, seed-bulk), serve the shop and
+bench/hello.py with identical gunicorn settings, load each page with wrk (round-robin, several
+rounds) and print the median round's req/s, p50 and p99 latency, and req/s as a percentage of
+hello's. Exits 1 if any page answered non-2xx/3xx.
+
+    .venv/bin/python bench/storefront.py [--backends sqlite,postgresql] [--products 10000]
+                                         [--duration 10] [--rounds 3] [--connections 8] [--workers 2]
+"""
+
+import argparse
+import http.client
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PG_SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+PAGES = {  # name: path ("{bulk}" is the slug of a product from the middle of the bulk catalogue)
+    "home": "/",
+    "catalogue": "/catalogue",
+    "catalogue p3": "/catalogue?kind=course&sort=price-asc&page=3",
+    "product": "/products/soft-tissue-release-book",
+    "bulk product": "/products/{bulk}",
+    "search": "/search?q=myofascial",
+}
+TARGETS = {"catalogue": 40, "catalogue p3": 40, "product": 50, "bulk product": 50}  # % of hello's req/s
+LUA = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %d %d %.0f %.0f %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def run(cmd, env=None, **kwargs):
+    return subprocess.run(cmd, cwd=ROOT, env=env, check=True, text=True, capture_output=True, **kwargs)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pg_admin(sql):
+    engine = create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(sql))
+    engine.dispose()
+
+
+def build_database(backend, tmp, products):
+    """A fresh, seeded database; returns (database URL, PG database name or None)."""
+    name = None
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp}/shop.db"
+    else:
+        name = f"shop_bench_{os.getpid()}"
+        pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg_admin(f'CREATE DATABASE "{name}"')
+        url = f"{PG_SERVER_URL.rpartition('/')[0]}/{name}"
+    env = {**os.environ, "FLASK_APP": "wsgi.py", "SHOP_CONFIG": "development", "DATABASE_URL": url,
+           "MEDIA_ROOT": f"{tmp}/media"}
+    flask = str(BIN / "flask")
+    for args in (["db", "upgrade"], ["seed-demo"], ["seed-bulk", "--products", str(products)]):
+        run([flask, *args], env=env)
+    return url, name
+
+
+def bulk_slug(url, products):
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        slug = conn.execute(text("SELECT slug FROM products WHERE sku LIKE 'BULK-%' ORDER BY id LIMIT 1 OFFSET :n"),
+                            {"n": products // 2}).scalar_one()
+    engine.dispose()
+    return slug
+
+
+class Server:
+    """gunicorn in its own process group, so that it and its workers stop together."""
+
+    def __init__(self, name, app, args, tmp, env=None, cwd=ROOT):
+        self.port = free_port()
+        self.log = Path(tmp) / f"{name}.log"
+        self.base = f"http://127.0.0.1:{self.port}"
+        cmd = [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{self.port}", "--workers", str(args.workers),
+               "--worker-class", "sync", "--no-control-socket", "--error-logfile", str(self.log)]
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+
+    def get(self, path):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request("GET", path)
+            return conn.getresponse().status
+        finally:
+            conn.close()
+
+    def wait_ready(self, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                self.get("/")
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not start; its log {self.log} ends:\n{self.log.read_text()[-2000:]}")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+def wrk(url, seconds, args, lua):
+    threads = max(1, min(args.connections, os.cpu_count() or 1))
+    cmd = ["wrk", "-t", str(threads), "-c", str(args.connections), "-d", f"{seconds}s", "--timeout", "10s",
+           "-s", lua, url]
+    for line in run(cmd).stdout.splitlines():
+        if line.startswith("WRK "):
+            requests, micros, p50, p99, bad_status, socket_errors = map(int, line.split()[1:])
+            return {"rps": requests / (micros / 1e6), "p50": p50 / 1000, "p99": p99 / 1000,
+                    "bad": bad_status, "socket": socket_errors}
+    raise RuntimeError(f"no result from {' '.join(cmd)}")
+
+
+def bench_backend(backend, args, lua):
+    """Rows of results for one backend; raises on setup failure."""
+    servers = []
+    pg_name = None
+    with tempfile.TemporaryDirectory(prefix=f"bench-{backend}-") as tmp:
+        try:
+            url, pg_name = build_database(backend, tmp, args.products)
+            pages = {"hello": "/", **{name: path.format(bulk=bulk_slug(url, args.products))
+                                      for name, path in PAGES.items()}}
+            shop_env = {**os.environ, "SHOP_CONFIG": "production", "SECRET_KEY": secrets.token_hex(32),
+                        "DATABASE_URL": url, "MEDIA_ROOT": f"{tmp}/media"}
+            hello = Server("hello", "hello:app", args, tmp, cwd=ROOT / "bench")
+            servers.append(hello)
+            shop = Server("shop", "wsgi:app", args, tmp, env=shop_env)
+            servers.append(shop)
+            for server in servers:
+                server.wait_ready()
+            urls = {name: (hello if name == "hello" else shop).base + path for name, path in pages.items()}
+            for name, path in pages.items():
+                server = hello if name == "hello" else shop
+                status = server.get(path)
+                if not 200 <= status < 300:
+                    raise RuntimeError(f"{name} ({path}) answered {status}; log:\n{server.log.read_text()[-2000:]}")
+                wrk(urls[name], 2, args, lua)  # warm-up: every worker renders and caches the page
+            samples = {name: [] for name in pages}
+            for round_ in range(1, args.rounds + 1):  # round-robin, so that every page meets the same noise
+                for name in pages:
+                    samples[name].append(wrk(urls[name], args.duration, args, lua))
+                    print(f"  round {round_} {name:<13} {samples[name][-1]['rps']:8.0f} req/s", file=sys.stderr)
+            rows = []
+            for name, path in pages.items():
+                runs = sorted(samples[name], key=lambda r: r["rps"])
+                median = {**runs[len(runs) // 2], "bad": sum(r["bad"] for r in runs),
+                          "socket": sum(r["socket"] for r in runs)}
+                rows.append((name, path, median))
+            return rows
+        finally:
+            for server in servers:
+                server.stop()
+            if pg_name:
+                pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+
+
+def print_table(backend, rows, args):
+    hello_rps = rows[0][2]["rps"]
+    print(f"\n{backend}: {args.products:,} products, gunicorn {args.workers} sync workers, "
+          f"wrk {args.connections} connections, median of {args.rounds} x {args.duration} s per page")
+    print(f"{'page':<14}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'% hello':>9}  {'target':<12}path")
+    failed = False
+    for name, path, r in rows:
+        share = 100 * r["rps"] / hello_rps
+        target = TARGETS.get(name)
+        verdict = f">={target}% " + ("ok" if share >= target else "MISS") if target else ""
+        notes = []
+        if r["bad"]:
+            notes.append(f"{r['bad']} non-2xx/3xx!")
+            failed = True
+        if r["socket"]:
+            notes.append(f"{r['socket']} socket errors")
+        print(f"{name:<14}{r['rps']:8.0f}{r['p50']:9.1f}{r['p99']:9.1f}{share:8.0f}%  {verdict:<12}{path}"
+              + ("  " + ", ".join(notes) if notes else ""))
+    return failed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--products", type=int, default=10000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page and round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over all pages; the median is shown")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if unknown := set(backends) - {"sqlite", "postgresql"}:
+        parser.error(f"unknown backend(s): {', '.join(sorted(unknown))}")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks on kill too
+
+    failed = False
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(LUA)
+        lua.flush()
+        for backend in backends:
+            print(f"{backend}: building a {args.products:,}-product database and serving it...", file=sys.stderr)
+            try:
+                rows = bench_backend(backend, args, lua.name)
+            except subprocess.CalledProcessError as error:
+                sys.exit(f"{backend}: {' '.join(error.cmd)} failed:\n{error.stdout}{error.stderr}")
+            except RuntimeError as error:
+                sys.exit(f"{backend}: {error}")
+            failed |= print_table(backend, rows, args)
+    if failed:
+        sys.exit("Some pages answered with errors during the run (see 'non-2xx/3xx').")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,34 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config import DEFAULT_SECRET_KEY
+from shop import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("key", [None, "", DEFAULT_SECRET_KEY, "short"])
+def test_production_refuses_a_missing_default_or_short_secret_key(key, tmp_path):
+    with pytest.raises(SystemExit) as stop:
+        create_app("production", {"SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                                  "MEDIA_ROOT": str(tmp_path)})
+    assert "SECRET_KEY" in str(stop.value)
+
+
+def test_production_starts_with_a_real_secret_key(tmp_path):
+    app = create_app("production", {"SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                                    "MEDIA_ROOT": str(tmp_path)})
+    assert not app.debug
+
+
+def test_gunicorn_entry_point_says_why_in_one_line_when_the_key_is_missing(tmp_path):
+    env = {"SHOP_CONFIG": "production", "PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+           "MEDIA_ROOT": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.strip().splitlines() if line]
+    assert len(lines) == 1
+    assert lines[0].startswith("Refusing to start: SECRET_KEY")
