@@ -55,6 +55,31 @@ class Config:
     PAGE_CACHE = _env_bool("PAGE_CACHE", True)
     PAGE_CACHE_CHECK_SECONDS = float(_env("PAGE_CACHE_CHECK_SECONDS", "1.0"))
 
+    # Payments (Stripe). In development with no keys, `make run` starts a local Stripe-compatible server.
+    STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY", "")
+    STRIPE_PUBLISHABLE_KEY = _env("STRIPE_PUBLISHABLE_KEY", "")
+    STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET", "")
+    STRIPE_API_BASE = _env("STRIPE_API_BASE", "")  # empty: Stripe's own API
+    STRIPE_JS_URL = _env("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+    STRIPE_JS_API_BASE = _env("STRIPE_JS_API_BASE", "")  # only for the local Stripe.js stand-in
+    RESERVATION_MINUTES = _env_int("RESERVATION_MINUTES", 30)
+    TAX_RATE_BASIS_POINTS = _env_int("TAX_RATE_BASIS_POINTS", 0)
+
+    # E-mail: every message goes through the outbox table; `flask mail-worker` sends it.
+    MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_DEFAULT_SENDER = _env(
+        "MAIL_DEFAULT_SENDER", "Soft Tissue Release Education <orders@softtissuerelease.example>"
+    )
+    MAIL_SUPPRESS_SEND = _env_bool("MAIL_SUPPRESS_SEND", False)
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 12)
+    MAIL_TIMEOUT_SECONDS = _env_int("MAIL_TIMEOUT_SECONDS", 10)
+    DEV_MAILBOX = False  # the browser page that shows the outbox: development only
+
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
@@ -62,6 +87,8 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    DEV_MAILBOX = True
+    MAIL_SUPPRESS_SEND = _env_bool("MAIL_SUPPRESS_SEND", True)
 
 
 class TestConfig(Config):
@@ -70,6 +97,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     PAGE_CACHE = False
     SERVER_NAME = None
+    MAIL_SUPPRESS_SEND = False
+    PASSWORD_HASH_FAST = True  # tests hash with cheap Argon2 parameters
 
 
 class ProductionConfig(Config):

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import config_for
-from shop.extensions import csrf, db, migrate
+from shop import extensions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,10 +42,14 @@ def create_app(config_name=None, overrides=None):
 
 
 def register_extensions(app):
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    csrf.init_app(app)
-    from shop import database
+    # the extension objects are reached through the module: `shop.mail` is also a subpackage's name
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.mail.init_app(app)
+    extensions.login_manager.init_app(app)
+    from shop import database, models  # noqa: F401  (every model registered with the metadata)
+    from shop.accounts import loader  # noqa: F401
 
     database.configure(app)
 

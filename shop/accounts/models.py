@@ -1,0 +1,73 @@
+"""Customers and staff (one table, with a role), their addresses, and attempts counted for rate limits."""
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Index
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.extensions import db
+from shop.timeutil import utcnow
+
+ROLE_CUSTOMER = "customer"
+ROLE_STAFF = "staff"
+ROLE_MARKETING = "marketing"
+ROLE_ADMIN = "admin"
+ROLES = (ROLE_CUSTOMER, ROLE_STAFF, ROLE_MARKETING, ROLE_ADMIN)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(db.String(254), unique=True)  # always stored lower-case
+    password_hash: Mapped[str | None] = mapped_column(db.String(255), nullable=True)
+    full_name: Mapped[str] = mapped_column(db.String(200), default="")
+    phone: Mapped[str] = mapped_column(db.String(40), default="")
+    role: Mapped[str] = mapped_column(db.String(20), default=ROLE_CUSTOMER)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    email_verified_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+    last_login_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
+
+    addresses = relationship("Address", back_populates="user", cascade="all, delete-orphan",
+                             order_by="Address.id")
+
+    @property
+    def is_active(self):
+        return self.is_active_account
+
+    @property
+    def is_staff(self):
+        return self.role in (ROLE_STAFF, ROLE_MARKETING, ROLE_ADMIN)
+
+    def __repr__(self):
+        return f"<User {self.email} {self.role}>"
+
+
+class Address(db.Model):
+    __tablename__ = "addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(db.String(200))
+    line1: Mapped[str] = mapped_column(db.String(200))
+    line2: Mapped[str] = mapped_column(db.String(200), default="")
+    city: Mapped[str] = mapped_column(db.String(120))
+    region: Mapped[str] = mapped_column(db.String(120), default="")
+    postal_code: Mapped[str] = mapped_column(db.String(20), default="")
+    country: Mapped[str] = mapped_column(db.String(2))
+    phone: Mapped[str] = mapped_column(db.String(40), default="")
+    is_default: Mapped[bool] = mapped_column(default=False)
+
+    user = relationship("User", back_populates="addresses")
+
+
+class AuthAttempt(db.Model):
+    """One attempt at something rate-limited (a failed login, a reset request, a promo-code guess)."""
+
+    __tablename__ = "auth_attempts"
+    __table_args__ = (Index("ix_auth_attempts_kind_key_at", "kind", "key", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(db.String(30))
+    key: Mapped[str] = mapped_column(db.String(300))
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""Courses a customer owns."""

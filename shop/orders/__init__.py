@@ -1,0 +1,1 @@
+"""Orders: lines, payments, stock reservations, status changes and the order timeline."""

@@ -1,0 +1,179 @@
+"""Orders and everything frozen with them: lines, payments, stock reservations and the timeline."""
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.extensions import db
+from shop.timeutil import utcnow
+
+STATUS_PENDING_PAYMENT = "pending_payment"
+STATUS_PAID = "paid"
+STATUS_CANCELLED = "cancelled"
+STATUS_EXPIRED = "expired"
+STATUSES = (STATUS_PENDING_PAYMENT, STATUS_PAID, STATUS_CANCELLED, STATUS_EXPIRED)
+STATUS_LABELS = {
+    STATUS_PENDING_PAYMENT: "Awaiting payment",
+    STATUS_PAID: "Paid",
+    STATUS_CANCELLED: "Cancelled",
+    STATUS_EXPIRED: "Expired (not paid)",
+}
+CHANNEL_WEB = "web"
+CHANNEL_PHONE = "phone"
+ORDER_NUMBER_PREFIX = "STR"
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUSES!r}", name="status_known"),
+        CheckConstraint("total_cents >= 0", name="total_not_negative"),
+        Index("ix_orders_email", "email"),
+        Index("ix_orders_status_placed", "status", "placed_at"),
+        {"sqlite_autoincrement": True},  # ids, and so order numbers, are never reused
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(db.String(20), unique=True, nullable=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True,
+                                                index=True)
+    email: Mapped[str] = mapped_column(db.String(254))
+    customer_name: Mapped[str] = mapped_column(db.String(200), default="")
+    phone: Mapped[str] = mapped_column(db.String(40), default="")
+    channel: Mapped[str] = mapped_column(db.String(10), default=CHANNEL_WEB)
+    status: Mapped[str] = mapped_column(db.String(20), default=STATUS_PENDING_PAYMENT)
+    currency: Mapped[str] = mapped_column(db.String(3), default="USD")
+    subtotal_cents: Mapped[int] = mapped_column(default=0)
+    discount_cents: Mapped[int] = mapped_column(default=0)
+    shipping_cents: Mapped[int] = mapped_column(default=0)
+    tax_cents: Mapped[int] = mapped_column(default=0)
+    total_cents: Mapped[int] = mapped_column(default=0)
+    requires_shipping: Mapped[bool] = mapped_column(default=False)
+    shipping_method_code: Mapped[str] = mapped_column(db.String(40), default="")
+    shipping_method_name: Mapped[str] = mapped_column(db.String(120), default="")
+    ship_name: Mapped[str] = mapped_column(db.String(200), default="")
+    ship_line1: Mapped[str] = mapped_column(db.String(200), default="")
+    ship_line2: Mapped[str] = mapped_column(db.String(200), default="")
+    ship_city: Mapped[str] = mapped_column(db.String(120), default="")
+    ship_region: Mapped[str] = mapped_column(db.String(120), default="")
+    ship_postal_code: Mapped[str] = mapped_column(db.String(20), default="")
+    ship_country: Mapped[str] = mapped_column(db.String(2), default="")
+    pricing_snapshot: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    cart_id: Mapped[int | None] = mapped_column(ForeignKey("carts.id", ondelete="SET NULL"), nullable=True)
+    checkout_token: Mapped[str | None] = mapped_column(db.String(64), unique=True, nullable=True)
+    reservation_expires_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
+    placed_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+    paid_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
+    closed_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    lines = relationship("OrderLine", back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id")
+    payments = relationship("Payment", back_populates="order", cascade="all, delete-orphan",
+                            order_by="Payment.id")
+    reservations = relationship("StockReservation", back_populates="order", cascade="all, delete-orphan")
+    events = relationship("OrderEvent", back_populates="order", cascade="all, delete-orphan",
+                          order_by="OrderEvent.id")
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def is_paid(self):
+        return self.status == STATUS_PAID
+
+    @property
+    def shipping_address_lines(self):
+        if not self.requires_shipping:
+            return []
+        city = " ".join(p for p in (self.ship_city, self.ship_region, self.ship_postal_code) if p)
+        return [p for p in (self.ship_name, self.ship_line1, self.ship_line2, city, self.ship_country) if p]
+
+
+class OrderLine(db.Model):
+    __tablename__ = "order_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"), nullable=True,
+                                                   index=True)
+    sku: Mapped[str] = mapped_column(db.String(40))
+    title: Mapped[str] = mapped_column(db.String(200))
+    kind: Mapped[str] = mapped_column(db.String(20))
+    is_physical: Mapped[bool] = mapped_column(default=False)
+    unit_price_cents: Mapped[int] = mapped_column()
+    quantity: Mapped[int] = mapped_column()
+    subtotal_cents: Mapped[int] = mapped_column()
+    discount_cents: Mapped[int] = mapped_column(default=0)
+    total_cents: Mapped[int] = mapped_column()
+
+    order = relationship("Order", back_populates="lines")
+
+
+PAYMENT_PENDING = "pending"
+PAYMENT_REQUIRES_ACTION = "requires_action"
+PAYMENT_SUCCEEDED = "succeeded"
+PAYMENT_FAILED = "failed"
+PAYMENT_CANCELLED = "cancelled"
+
+
+class Payment(db.Model):
+    """One attempt to pay an order (a Stripe PaymentIntent). Card details never reach this table."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(db.String(20), default="stripe")
+    idempotency_key: Mapped[str] = mapped_column(db.String(120), unique=True)
+    intent_id: Mapped[str | None] = mapped_column(db.String(120), unique=True, nullable=True)
+    amount_cents: Mapped[int] = mapped_column()
+    currency: Mapped[str] = mapped_column(db.String(3), default="USD")
+    status: Mapped[str] = mapped_column(db.String(20), default=PAYMENT_PENDING)
+    failure_message: Mapped[str] = mapped_column(db.String(500), default="")
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+    updated_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow, onupdate=utcnow)
+
+    order = relationship("Order", back_populates="payments")
+
+
+RESERVATION_HELD = "held"
+RESERVATION_CONVERTED = "converted"
+RESERVATION_RELEASED = "released"
+
+
+class StockReservation(db.Model):
+    """Copies taken from stock for an unpaid order; released if it is not paid in time."""
+
+    __tablename__ = "stock_reservations"
+    __table_args__ = (
+        UniqueConstraint("order_id", "product_id", name="uq_stock_reservations_line"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index("ix_stock_reservations_status_expires", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[int] = mapped_column()
+    status: Mapped[str] = mapped_column(db.String(20), default=RESERVATION_HELD)
+    expires_at: Mapped[object] = mapped_column(db.DateTime)
+
+    order = relationship("Order", back_populates="reservations")
+
+
+class OrderEvent(db.Model):
+    """The order's timeline: placed, payment attempts, paid, e-mails, notes."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(db.String(40))
+    message: Mapped[str] = mapped_column(db.String(1000), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+
+    order = relationship("Order", back_populates="events")

@@ -1,0 +1,1 @@
+"""Shipping methods and their prices, kept in the database."""
