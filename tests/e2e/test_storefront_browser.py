@@ -109,7 +109,18 @@ def test_full_page_screenshot_without_sideways_scrolling(live_server, new_page, 
     page = new_page(**viewport)
     response = page.goto(live_server + SCREENSHOT_PAGES[name], wait_until="load")
     assert response is not None and response.status == 200
-    page.evaluate("document.fonts.ready")
+    # Lazy images below the fold would show as empty boxes in a full-page shot: load them all first.
+    page.evaluate("""async () => {
+        const images = [...document.images];
+        images.forEach(img => { img.loading = 'eager'; });
+        await Promise.all(images.map(img => img.complete ? null : new Promise(done => {
+            img.addEventListener('load', done, {once: true});
+            img.addEventListener('error', done, {once: true});
+        })));
+        await document.fonts.ready;
+    }""")
+    broken = page.evaluate("() => [...document.images].filter(img => !img.naturalWidth).map(img => img.src)")
+    assert not broken, f"{name} has images that did not load: {broken}"
     shots = artifacts_dir / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / f"{name}-{viewport_name}.png"), full_page=True)
