@@ -21,3 +21,25 @@ def init_app(app):
         """Add a large synthetic catalogue for benchmarks."""
         seeding.load_bulk(count)
         click.echo(f"Added {count} synthetic products.")
+
+    @app.cli.command("mail-worker")
+    @click.option("--once", is_flag=True, help="Send what is due now, then exit.")
+    @click.option("--interval", type=click.FloatRange(0.1, 3600), default=2.0, show_default=True,
+                  help="Seconds to wait when nothing is due.")
+    def mail_worker(once, interval):
+        """Send the e-mail outbox over SMTP, retrying failures with backoff (Ctrl-C or SIGTERM stops it)."""
+        import signal
+        import threading
+
+        from shop.mail import worker
+
+        if once:
+            sent, failed = worker.send_all_due()
+            click.echo(f"Mail sent: {sent}, failed attempts: {failed}.")
+            return
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            worker.run_forever(interval=interval, stop_event=stop)
+        except KeyboardInterrupt:
+            stop.set()

@@ -86,3 +86,43 @@ class ComboFactory(ProductFactory):
             obj.components.append(ComboComponent(component=product, quantity=quantity, position=position))
         if create and extracted:
             db.session.commit()
+
+# --- orders (appended by the mail work) ---
+from shop.orders.models import STATUS_PAID, Order, OrderLine  # noqa: E402
+
+
+class OrderFactory(BaseFactory):
+    """A paid web order with no lines; add lines with OrderLineFactory(order=...) and set the totals."""
+
+    class Meta:
+        model = Order
+
+    number = factory.Sequence(lambda n: f"STR-{100000 + n}")
+    email = factory.Sequence(lambda n: f"buyer{n}@example.com")
+    customer_name = "Pat Buyer"
+    status = STATUS_PAID
+    currency = "USD"
+    subtotal_cents = 0
+    discount_cents = 0
+    shipping_cents = 0
+    tax_cents = 0
+    total_cents = 0
+    pricing_snapshot = factory.LazyFunction(dict)
+
+
+class OrderLineFactory(BaseFactory):
+    class Meta:
+        model = OrderLine
+
+    order = factory.SubFactory(OrderFactory)
+    product_id = None
+    sku = factory.Sequence(lambda n: f"LINE-{n:05d}")
+    title = factory.Sequence(lambda n: f"Line item {n}")
+    kind = "course"
+    is_physical = False
+    unit_price_cents = 9900
+    quantity = 1
+    subtotal_cents = factory.LazyAttribute(lambda o: o.unit_price_cents * o.quantity)
+    discount_cents = 0
+    total_cents = factory.LazyAttribute(lambda o: o.subtotal_cents - o.discount_cents)
+
