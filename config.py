@@ -46,6 +46,8 @@ class Config:
     ORDER_PHONE_LABEL = _env("ORDER_PHONE_LABEL", "Order by phone (USA)")
     ORDER_PHONE_HOURS = _env("ORDER_PHONE_HOURS", "Monday to Friday, 9 am to 5 pm Eastern")
     CONTACT_EMAIL = _env("CONTACT_EMAIL", "orders@softtissuerelease.example")
+    # Absolute links in e-mails sent outside a web request (the mail worker): e.g. https://shop.example.com
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "")
     MEDIA_ROOT = _env("MEDIA_ROOT", str(BASE_DIR / "instance" / "media"))
 
     CATALOGUE_PAGE_SIZE = _env_int("CATALOGUE_PAGE_SIZE", 24)

@@ -55,11 +55,20 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from shop.cart.routes import bp as cart_bp
     from shop.catalogue.routes import bp as catalogue_bp
+    from shop.checkout.routes import bp as checkout_bp
     from shop.pages.routes import bp as pages_bp
+    from shop.payments import stripe_gateway
 
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(cart_bp)
+    app.register_blueprint(checkout_bp)
+    stripe_gateway.configure(app)
+    from shop.mail import routes as mail_routes
+
+    mail_routes.init_app(app)  # the development-only mailbox, when DEV_MAILBOX is on
 
 
 def register_templating(app):

@@ -4,6 +4,7 @@ import click
 from flask import current_app
 
 from shop.catalogue import seeding
+from shop.shipping import services as shipping_services
 
 
 def init_app(app):
@@ -11,6 +12,7 @@ def init_app(app):
     def seed_demo():
         """Load the demo catalogue (safe to run again: nothing is duplicated)."""
         result = seeding.load_demo(current_app.config["MEDIA_ROOT"])
+        shipping_services.seed_defaults()
         click.echo(f"Demo catalogue ready: {result['products']} products in {result['categories']} categories "
                    f"({result['created']} rows new).")
 

@@ -16,6 +16,7 @@ import time
 from collections import OrderedDict
 
 from flask import current_app
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -76,8 +77,12 @@ def clear():
 
 
 def cached_page(key, render):
-    """The page for key, rendered by render() when missing or stale, then personalised."""
-    if not current_app.config["PAGE_CACHE"]:
+    """The page for key, rendered by render() when missing or stale, then personalised.
+
+    Only pages for anonymous visitors are shared: a logged-in customer's page can say which
+    courses they own, so it is rendered for them alone.
+    """
+    if not current_app.config["PAGE_CACHE"] or current_user.is_authenticated:
         return personalise(render())
     stamp = catalogue_stamp()
     now = time.monotonic()

@@ -1,6 +1,7 @@
 """Jinja filters and globals: the one place money and times are formatted."""
 
-from flask import current_app, request
+from flask import current_app, get_flashed_messages, render_template, request
+from markupsafe import Markup
 
 from shop.money import format_cents
 from shop.timeutil import to_shop_time
@@ -39,8 +40,46 @@ def _tel(number):
     return "tel:+" + digits
 
 
+def _fragment(name):
+    """Where a per-visitor fragment goes in a page that may be cached (see shop.pagecache)."""
+    from shop import pagecache
+
+    return Markup(pagecache.marker(name))  # noqa: S704 (our own fixed marker, no user text)
+
+
+def _owns(product):
+    """Whether the logged-in customer owns this course (no query at all for visitors)."""
+    from flask import g
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return False
+    if "owned_course_ids" not in g:
+        from shop.cart.services import owned_course_ids
+
+        g.owned_course_ids = owned_course_ids(user=current_user)
+    return product.id in g.owned_course_ids
+
+
+def _has_endpoint(name):
+    return name in current_app.view_functions
+
+
 def init_app(app):
+    from shop import pagecache
+
     app.jinja_env.filters["tel"] = _tel
+    app.jinja_env.globals["fragment"] = _fragment
+    app.jinja_env.globals["has_endpoint"] = _has_endpoint
+    app.jinja_env.globals["owns"] = _owns
+
+    @pagecache.fragment("flashes")
+    def _flashes():
+        messages = get_flashed_messages(with_categories=True)
+        if not messages:
+            return ""
+        return render_template("_flashes.html", messages=messages)
+
     app.jinja_env.filters["money"] = format_cents
     app.jinja_env.filters["shop_date"] = _shop_date
     app.jinja_env.filters["ce_hours"] = _ce_hours

@@ -9,6 +9,7 @@ from sqlalchemy import event
 from shop import create_app, pagecache
 from shop.extensions import db
 from tests import databases
+from tests.stripe_server import localstripe, payments_on  # noqa: F401 (fixtures)
 
 
 def _make_app(database_url, tmp_path_factory):

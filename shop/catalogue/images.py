@@ -23,7 +23,13 @@ def cover_svg(title, kind, subtitle=""):
         f'<text x="60" y="{300 + i * 62}" font-size="52" font-weight="700" fill="{paper}">{html.escape(line)}</text>'
         for i, line in enumerate(lines)
     )
-    sub = html.escape(subtitle[:40])
+    sub_lines = textwrap.wrap(subtitle, 30)[:2]
+    sub_top = 330 + len(lines) * 62
+    sub = "".join(
+        f'<text x="60" y="{sub_top + i * 36}" font-family="sans-serif" font-size="28" fill="{paper}">'
+        f"{html.escape(line)}</text>"
+        for i, line in enumerate(sub_lines)
+    )
     waves = "".join(
         f'<path d="M0 {620 + i * 26} Q150 {590 + i * 26 + (seed >> i) % 40} 300 {620 + i * 26} '
         f'T600 {620 + i * 26}" stroke="{accent}" stroke-width="6" fill="none" opacity="{0.9 - i * 0.15:.2f}"/>'
@@ -38,7 +44,7 @@ def cover_svg(title, kind, subtitle=""):
         f'<text x="60" y="120" font-family="sans-serif" font-size="26" letter-spacing="4" fill="{accent}">'
         f"{KIND_BADGES.get(kind, '')}</text>"
         f'<g font-family="Georgia, serif">{title_svg}</g>'
-        f'<text x="60" y="{330 + len(lines) * 62}" font-family="sans-serif" font-size="28" fill="{paper}">{sub}</text>'
+        f"{sub}"
         f"{waves}</svg>"
     )
 

@@ -127,6 +127,13 @@ class Product(db.Model):
         return False
 
     @property
+    def one_per_customer(self):
+        """Courses, the membership and combos holding a course are bought once, never by the dozen."""
+        if self.kind in (KIND_COURSE, KIND_MEMBERSHIP):
+            return True
+        return self.kind == KIND_COMBO and any(c.component.kind == KIND_COURSE for c in self.components)
+
+    @property
     def tracks_stock(self):
         return self.kind == KIND_BOOK
 

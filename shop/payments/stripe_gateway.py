@@ -1,0 +1,88 @@
+"""The only module that imports stripe. Configured from the app; talks to Stripe or a compatible server."""
+
+import logging
+
+import stripe
+
+from shop.payments.gateway import Event, GatewayError, Intent, InvalidWebhook, PaymentDeclined
+
+log = logging.getLogger(__name__)
+_settings = {"webhook_secret": ""}
+
+
+def configure(app):
+    stripe.api_key = app.config["STRIPE_SECRET_KEY"] or None
+    if app.config["STRIPE_API_BASE"]:
+        stripe.api_base = app.config["STRIPE_API_BASE"].rstrip("/")
+    stripe.max_network_retries = 0 if app.testing else 2
+    _settings["webhook_secret"] = app.config["STRIPE_WEBHOOK_SECRET"]
+
+
+def _intent(obj):
+    if hasattr(obj, "to_dict"):
+        obj = obj.to_dict()
+    error = obj.get("last_payment_error") or {}
+    metadata = obj.get("metadata") or {}
+    return Intent(
+        id=obj["id"],
+        status=obj["status"],
+        amount_cents=int(obj["amount"]),
+        currency=str(obj["currency"]).upper(),
+        client_secret=obj.get("client_secret"),
+        failure_message=(error.get("message") or "") if isinstance(error, dict) else "",
+        metadata={str(k): str(v) for k, v in metadata.items()},
+    )
+
+
+def create_and_confirm(*, amount_cents, currency, payment_method, idempotency_key, metadata):
+    """Create a PaymentIntent for exactly this amount and confirm it with the customer's payment method."""
+    try:
+        intent = stripe.PaymentIntent.create(
+            amount=amount_cents,
+            currency=currency.lower(),
+            payment_method=payment_method,
+            payment_method_types=["card"],
+            confirm=True,
+            metadata=metadata,
+            idempotency_key=idempotency_key,
+        )
+    except stripe.CardError as error:
+        raise PaymentDeclined(error.user_message or "Your card was declined.") from error
+    except stripe.InvalidRequestError as error:
+        if error.http_status == 402:  # some Stripe-compatible servers label a decline this way
+            raise PaymentDeclined(error.user_message or "Your card was declined.") from error
+        log.error("Stripe refused a PaymentIntent: %s", error.user_message)
+        raise GatewayError() from error
+    except stripe.StripeError as error:
+        log.error("Stripe error creating a PaymentIntent: %s", error)
+        raise GatewayError() from error
+    return _intent(intent)
+
+
+def retrieve(intent_id):
+    try:
+        return _intent(stripe.PaymentIntent.retrieve(intent_id))
+    except stripe.StripeError as error:
+        log.error("Stripe error retrieving %s: %s", intent_id, error)
+        raise GatewayError() from error
+
+
+def cancel(intent_id):
+    """Best effort: cancel an intent that can no longer be paid (order expired or cancelled)."""
+    try:
+        stripe.PaymentIntent.cancel(intent_id)
+    except stripe.StripeError as error:
+        log.warning("Could not cancel %s: %s", intent_id, error)
+
+
+def parse_webhook(payload, signature_header):
+    secret = _settings["webhook_secret"]
+    if not secret:
+        raise InvalidWebhook("no webhook secret is configured")
+    try:
+        event = stripe.Webhook.construct_event(payload, signature_header or "", secret)
+    except (ValueError, stripe.SignatureVerificationError) as error:
+        raise InvalidWebhook(str(error)) from error
+    obj = event["data"]["object"]
+    intent = _intent(obj) if obj.get("object") == "payment_intent" else None
+    return Event(id=event["id"], type=event["type"], intent=intent)

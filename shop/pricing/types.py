@@ -1,0 +1,114 @@
+"""Plain, frozen data that pricing reads and returns. Money is integer cents throughout."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Line:
+    """One cart line as pricing sees it: a snapshot of the product, never a database row."""
+
+    product_id: int
+    sku: str
+    title: str
+    kind: str
+    unit_price_cents: int
+    quantity: int
+    is_physical: bool = False
+    categories: frozenset = field(default_factory=frozenset)
+
+    def __post_init__(self):
+        if self.quantity < 1:
+            raise ValueError(f"{self.sku}: quantity must be at least 1")
+        if self.unit_price_cents < 0:
+            raise ValueError(f"{self.sku}: a price cannot be negative")
+
+    @property
+    def subtotal_cents(self):
+        return self.unit_price_cents * self.quantity
+
+
+@dataclass(frozen=True)
+class ShippingRate:
+    code: str
+    name: str
+    region: str
+    price_cents: int
+    free_over_cents: int | None = None
+
+
+@dataclass(frozen=True)
+class Cart:
+    lines: tuple
+    shipping: ShippingRate | None = None
+    tax_rate_basis_points: int = 0
+    channel: str = "web"
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A discount, by name, with its amount split over the lines it came from (to the cent)."""
+
+    code: str
+    name: str
+    amount_cents: int
+    per_line: tuple = ()  # (sku, cents) pairs
+    applies_to_shipping: bool = False
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    line: Line
+    discount_cents: int
+
+    @property
+    def subtotal_cents(self):
+        return self.line.subtotal_cents
+
+    @property
+    def total_cents(self):
+        return self.line.subtotal_cents - self.discount_cents
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    lines: tuple
+    adjustments: tuple
+    subtotal_cents: int
+    discount_cents: int
+    shipping_cents: int
+    shipping_discount_cents: int
+    tax_cents: int
+    total_cents: int
+    requires_shipping: bool
+    shipping: ShippingRate | None
+    currency: str = "USD"
+
+    @property
+    def goods_total_cents(self):
+        return self.subtotal_cents - self.discount_cents
+
+    def snapshot(self):
+        """A JSON-ready record of how the order was priced, kept with the order for ever."""
+        return {
+            "currency": self.currency,
+            "subtotal_cents": self.subtotal_cents,
+            "discount_cents": self.discount_cents,
+            "shipping_cents": self.shipping_cents,
+            "shipping_discount_cents": self.shipping_discount_cents,
+            "tax_cents": self.tax_cents,
+            "total_cents": self.total_cents,
+            "shipping": None if self.shipping is None else {
+                "code": self.shipping.code, "name": self.shipping.name, "price_cents": self.shipping.price_cents,
+            },
+            "lines": [
+                {"sku": p.line.sku, "quantity": p.line.quantity, "unit_price_cents": p.line.unit_price_cents,
+                 "discount_cents": p.discount_cents, "total_cents": p.total_cents}
+                for p in self.lines
+            ],
+            "adjustments": [
+                {"code": a.code, "name": a.name, "amount_cents": a.amount_cents, "per_line": list(a.per_line),
+                 "applies_to_shipping": a.applies_to_shipping}
+                for a in self.adjustments
+            ],
+        }

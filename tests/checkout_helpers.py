@@ -1,0 +1,35 @@
+"""Driving the shop as a customer does: cart, checkout page, place order (as checkout.js posts it)."""
+
+import re
+
+from shop.extensions import db
+from shop.shipping import services as shipping
+from tests.forms import csrf_token
+
+ADDRESS = {"ship_line1": "12 Elm Street", "ship_city": "Springfield", "ship_region": "IL",
+           "ship_postal_code": "62701", "ship_country": "US"}
+
+
+def add_to_cart(client, product, quantity=1):
+    token = csrf_token(client.get(f"/products/{product.slug}").get_data(as_text=True))
+    return client.post("/cart/add", data={"csrf_token": token, "product_id": product.id, "quantity": quantity})
+
+
+def checkout_page(client):
+    html = client.get("/checkout").get_data(as_text=True)
+    token = re.search(r'name="checkout_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="checkout_token"', html)
+    return {"csrf_token": csrf_token(html), "checkout_token": token.group(1)}, html
+
+
+def place(client, payment_method_id, form=None, email="buyer@example.com", shipping_code="us-media-mail", **extra):
+    if form is None:
+        form, _ = checkout_page(client)
+    data = {**form, "email": email, "full_name": "Pat Buyer", "payment_method_id": payment_method_id,
+            "shipping_method": shipping_code, **ADDRESS, **extra}
+    return client.post("/checkout/place", data=data, headers={"Accept": "application/json"})
+
+
+def seed_shipping():
+    shipping.seed_defaults()
+    db.session.commit()

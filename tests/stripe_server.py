@@ -1,0 +1,74 @@
+"""A real localstripe server for the suite, and helpers that act as the browser's Stripe.js would."""
+
+import json
+import time
+
+import pytest
+import requests
+import stripe
+
+from shop.payments import local_server, stripe_gateway
+
+PUBLISHABLE_KEY = "pk_test_suite"
+SECRET_KEY = "sk_test_suite"
+WEBHOOK_SECRET = "whsec_suite"
+
+CARD_OK = "4242424242424242"
+CARD_DECLINED = "4000000000000341"
+CARD_3DS = "4000002760003184"
+
+
+@pytest.fixture(scope="session")
+def localstripe(tmp_path_factory):
+    port = local_server.free_port()
+    log = tmp_path_factory.mktemp("localstripe") / "localstripe.log"
+    process = local_server.start(port, log_path=str(log))
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def payments_on(app, localstripe, monkeypatch):
+    """The app talks to the suite's localstripe with test keys."""
+    for key, value in {"STRIPE_SECRET_KEY": SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
+                       "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe}.items():
+        monkeypatch.setitem(app.config, key, value)
+    stripe_gateway.configure(app)
+    return localstripe
+
+
+def card_payment_method(api_base, number=CARD_OK):
+    """What Stripe.js does in the browser: turn card details into an id, with the publishable key only."""
+    response = requests.post(f"{api_base}/v1/tokens", data={
+        "key": PUBLISHABLE_KEY, "card[number]": number, "card[exp_month]": "12", "card[exp_year]": "2030",
+        "card[cvc]": "123",
+    }, timeout=10)
+    response.raise_for_status()
+    return response.json()["card"]["id"]
+
+
+def authenticate_3ds(api_base, client_secret, success=True):
+    intent_id = client_secret.split("_secret")[0]
+    response = requests.post(
+        f"{api_base}/v1/payment_intents/{intent_id}/_authenticate?success={'true' if success else 'false'}",
+        data={"key": PUBLISHABLE_KEY, "client_secret": client_secret}, timeout=10)
+    response.raise_for_status()
+    return intent_id
+
+
+def signed_event(event_type, intent, event_id=None, secret=WEBHOOK_SECRET):
+    """A webhook body and header exactly as Stripe would send them."""
+    payload = json.dumps({
+        "id": event_id or f"evt_{intent['id']}_{event_type}",
+        "object": "event",
+        "type": event_type,
+        "created": int(time.time()),
+        "data": {"object": dict(intent)},
+    })
+    return payload, stripe.WebhookSignature.generate_signature_header(payload, secret)
+
+
+def retrieve_intent(intent_id):
+    """The PaymentIntent as plain JSON, as it would appear inside an event."""
+    return json.loads(str(stripe.PaymentIntent.retrieve(intent_id)))
