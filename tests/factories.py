@@ -126,3 +126,43 @@ class OrderLineFactory(BaseFactory):
     discount_cents = 0
     total_cents = factory.LazyAttribute(lambda o: o.subtotal_cents - o.discount_cents)
 
+
+# --- accounts (appended by the accounts work) ---
+from shop.accounts.models import Address, User  # noqa: E402
+from shop.accounts.passwords import hash_password  # noqa: E402
+from shop.timeutil import utcnow  # noqa: E402
+
+DEFAULT_PASSWORD = "correct horse battery"
+
+
+class UserFactory(BaseFactory):
+    """A verified customer whose password is DEFAULT_PASSWORD (or password=...); role="staff" etc. for staff."""
+
+    class Meta:
+        model = User
+
+    class Params:
+        password = DEFAULT_PASSWORD
+
+    email = factory.Sequence(lambda n: f"customer{n}@example.com")
+    full_name = factory.Sequence(lambda n: f"Customer {n}")
+    role = "customer"
+    is_active_account = True
+    email_verified_at = factory.LazyFunction(utcnow)
+    password_hash = factory.LazyAttribute(lambda o: hash_password(o.password, fast=True))
+
+
+class AddressFactory(BaseFactory):
+    class Meta:
+        model = Address
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Customer {n}")
+    line1 = factory.Sequence(lambda n: f"{n} Main Street")
+    line2 = ""
+    city = "Springfield"
+    region = "IL"
+    postal_code = "62701"
+    country = "US"
+    phone = ""
+    is_default = False

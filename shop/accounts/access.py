@@ -1,0 +1,51 @@
+"""Who may open what: `role_required(*roles)` and a way to list every protected endpoint.
+
+Anonymous visitors are sent to the login page (with `next=`); logged-in users without the role get
+a 403 page. An admin has every role. The decorator writes the roles on the view function
+(`view.required_roles`), so `protected_endpoints(app)` can list the whole access table for a test.
+"""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from shop.accounts.models import ROLE_ADMIN, ROLES
+from shop.extensions import login_manager
+
+ANY_ROLE = ROLES  # role_required(*ANY_ROLE): any logged-in user
+
+
+def has_role(user, *roles):
+    if user is None or not user.is_authenticated:
+        return False
+    return user.role == ROLE_ADMIN or user.role in roles
+
+
+def role_required(*roles):
+    unknown = set(roles) - set(ROLES)
+    if not roles or unknown:
+        raise ValueError(f"role_required needs roles from {ROLES}, got {roles!r}")
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not has_role(current_user, *roles):
+                abort(403, description="Your account does not have access to this page.")
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = frozenset(roles)
+        return wrapped
+
+    return decorate
+
+
+def protected_endpoints(app):
+    """{endpoint: frozenset of roles} for every view behind role_required."""
+    return {
+        endpoint: view.required_roles
+        for endpoint, view in app.view_functions.items()
+        if getattr(view, "required_roles", None) is not None
+    }

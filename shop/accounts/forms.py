@@ -1,0 +1,69 @@
+"""Account forms. Every one carries a CSRF token (Flask-WTF); labels are what the page shows."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from shop.accounts import services
+from shop.shipping.countries import country_choices
+
+
+def _email(form, field):
+    problem = services.email_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+def _email_field():
+    return EmailField("Email", validators=[InputRequired("Enter your email address."), Length(max=254), _email],
+                      filters=[lambda v: (v or "").strip()])
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField("Password", validators=[InputRequired("Enter your password."), Length(max=1000)])
+    remember = BooleanField("Keep me logged in on this device")
+    submit = SubmitField("Log in")
+
+
+class RegisterForm(FlaskForm):
+    full_name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=200)])
+    email = _email_field()
+    password = PasswordField("Password", description="At least 10 characters. A few words in a row work well.",
+                             validators=[InputRequired("Choose a password."), Length(max=1000)])
+    submit = SubmitField("Register")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+    submit = SubmitField("Send me a reset link")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", description="At least 10 characters.",
+                             validators=[InputRequired("Choose a new password."), Length(max=1000)])
+    submit = SubmitField("Save my new password")
+
+
+class ConfirmForm(FlaskForm):
+    """A button and a CSRF token: confirm e-mail, log out, delete an address, make it the default."""
+
+    submit = SubmitField("Confirm")
+
+
+class AddressForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired("Enter the name to ship to."), Length(max=200)])
+    line1 = StringField("Street address", validators=[DataRequired("Enter the street address."), Length(max=200)])
+    line2 = StringField("Apartment, suite, unit (optional)", validators=[Optional(), Length(max=200)])
+    city = StringField("City", validators=[DataRequired("Enter the city."), Length(max=120)])
+    region = StringField("State, province or region", validators=[Optional(), Length(max=120)])
+    postal_code = StringField("ZIP or postal code", validators=[Optional(), Length(max=20)])
+    country = SelectField("Country", choices=[SelectChoice(code, name) for code, name in country_choices()],
+                          default="US",
+                          validators=[DataRequired("Choose a country.")])
+    phone = StringField("Phone (optional)", validators=[Optional(), Length(max=40)])
+    is_default = BooleanField("Make this my default address")
+    submit = SubmitField("Save address")
+
+    def data_for_service(self):
+        return {name: getattr(self, name).data or "" for name in services.ADDRESS_FIELDS}

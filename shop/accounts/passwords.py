@@ -1,0 +1,84 @@
+"""Password hashing (Argon2id) and the password policy.
+
+Hashes use argon2-cffi's defaults (RFC 9106 low-memory profile, Argon2id). With
+PASSWORD_HASH_FAST (the test settings) they use the cheapest parameters instead; `needs_rehash`
+then tells a login to re-hash with the current parameters, so a change of parameters upgrades
+every account as its owner logs in.
+"""
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
+
+MIN_LENGTH = 10
+MAX_LENGTH = 200  # long enough for any passphrase, short enough to keep hashing cheap to refuse
+
+_STRONG = PasswordHasher(type=Type.ID)
+_FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, hash_len=16, salt_len=16, type=Type.ID)
+
+# A tiny list on purpose: the length rule already rules out most leaked passwords.
+COMMON_PASSWORDS = frozenset({
+    "password123", "password1234", "password12", "passw0rd123", "1234567890", "12345678910", "0123456789",
+    "0987654321", "1111111111", "qwertyuiop", "qwerty1234", "qwerty12345", "1q2w3e4r5t", "1qaz2wsx3edc",
+    "asdfghjkl1", "abcdefghij", "abcd123456", "123456789a", "a123456789", "iloveyou12", "letmein123",
+    "welcome123", "welcome1234", "football12", "baseball12", "sunshine12", "princess12", "dragon1234",
+    "monkey1234", "trustno1234", "superman12", "changeme123", "administrator", "massage123",
+    "massage1234", "therapist1", "therapy123", "softtissue", "softtissuerelease",
+})
+
+
+def _hasher(fast=None):
+    if fast is None:
+        fast = has_app_context() and bool(current_app.config.get("PASSWORD_HASH_FAST"))
+    return _FAST if fast else _STRONG
+
+
+def hash_password(password, *, fast=None):
+    return _hasher(fast).hash(password)
+
+
+def verify_password(password_hash, password, *, fast=None):
+    """True when `password` matches; False for a wrong password, an empty or a malformed hash."""
+    if not password_hash or password is None:
+        return False
+    try:
+        return _hasher(fast).verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash, *, fast=None):
+    try:
+        return _hasher(fast).check_needs_rehash(password_hash)
+    except (InvalidHashError, ValueError):
+        return True
+
+
+_DUMMY_HASHES = {}
+
+
+def burn_time(password, *, fast=None):
+    """Verify against a throwaway hash, so an unknown e-mail takes as long as a wrong password."""
+    hasher = _hasher(fast)
+    key = hasher is _FAST
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash("not a real password")
+    verify_password(_DUMMY_HASHES[key], password or "", fast=key)
+
+
+def password_problem(password, email=""):
+    """Why this password is refused, in words for the customer; None when it is fine."""
+    password = password or ""
+    if len(password) < MIN_LENGTH:
+        return f"Use at least {MIN_LENGTH} characters. A few words in a row are easy to remember."
+    if len(password) > MAX_LENGTH:
+        return f"Use at most {MAX_LENGTH} characters."
+    folded = password.strip().casefold()
+    if len(set(folded)) < 4:
+        return "That password repeats the same few characters. Mix in a few more."
+    if folded in COMMON_PASSWORDS:
+        return "That password is one of the most common ones. Choose something less easy to guess."
+    email = (email or "").strip().casefold()
+    if email and (folded == email or folded == email.partition("@")[0]):
+        return "Do not use your email address as your password."
+    return None
