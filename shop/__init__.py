@@ -55,6 +55,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from shop.accounts.routes import bp as accounts_bp
     from shop.cart.routes import bp as cart_bp
     from shop.catalogue.routes import bp as catalogue_bp
     from shop.checkout.routes import bp as checkout_bp
@@ -65,6 +66,7 @@ def register_blueprints(app):
     app.register_blueprint(pages_bp)
     app.register_blueprint(cart_bp)
     app.register_blueprint(checkout_bp)
+    app.register_blueprint(accounts_bp)
     stripe_gateway.configure(app)
     from shop.mail import routes as mail_routes
 
@@ -72,9 +74,10 @@ def register_blueprints(app):
 
 
 def register_templating(app):
-    from shop import templating
+    from shop import pagecache, templating
 
     templating.init_app(app)
+    pagecache.init_app(app)
 
 
 def register_errors(app):
@@ -84,6 +87,7 @@ def register_errors(app):
 
 
 def register_cli(app):
-    from shop import cli
+    from shop import cli, devserver
 
     cli.init_app(app)
+    devserver.init_app(app)

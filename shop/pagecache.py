@@ -77,27 +77,39 @@ def clear():
 
 
 def cached_page(key, render):
-    """The page for key, rendered by render() when missing or stale, then personalised.
+    """The page for key, rendered by render() when missing or stale (fragments are filled in later).
 
     Only pages for anonymous visitors are shared: a logged-in customer's page can say which
     courses they own, so it is rendered for them alone.
     """
     if not current_app.config["PAGE_CACHE"] or current_user.is_authenticated:
-        return personalise(render())
+        return render()
     stamp = catalogue_stamp()
     now = time.monotonic()
     with _lock:
         entry = _entries.get(key)
         if entry and entry[0] == stamp and now - entry[1] < MAX_AGE:
             _entries.move_to_end(key)
-            return personalise(entry[2])
+            return entry[2]
     html = render()
     with _lock:
         _entries[key] = (stamp, now, html)
         _entries.move_to_end(key)
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
-    return personalise(html)
+    return html
+
+
+def init_app(app):
+    """Every HTML response, cached or not, gets its per-visitor fragments filled in."""
+
+    @app.after_request
+    def _fill_fragments(response):
+        if response.mimetype == "text/html" and not response.direct_passthrough:
+            html = response.get_data(as_text=True)
+            if "\x00fragment:" in html:
+                response.set_data(personalise(html))
+        return response
 
 
 CATALOGUE_TABLES = {"products", "categories", "product_images", "combo_components", "product_categories"}

@@ -31,13 +31,3 @@ def log_in(client, email, password, *, next_url=None, remember=False):
     if remember:
         data["remember"] = "y"
     return post_form(client, url, data)
-
-
-def ensure_accounts_blueprint(app):
-    """Register the accounts blueprint on the shared test app until create_app() does it itself."""
-    if "accounts" in app.blueprints:
-        return
-    from shop.accounts.routes import bp
-
-    app._got_first_request = False  # Flask refuses new routes once the app served a request
-    app.register_blueprint(bp)

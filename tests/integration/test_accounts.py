@@ -22,14 +22,9 @@ from tests.factories import (
     ProductFactory,
     UserFactory,
 )
-from tests.forms import ensure_accounts_blueprint, log_in, post_form
+from tests.forms import log_in, post_form
 
 GOOD_PASSWORD = "blue kettle morning"
-
-
-@pytest.fixture(autouse=True)
-def _accounts_routes(app):
-    ensure_accounts_blueprint(app)
 
 
 def _page(response):

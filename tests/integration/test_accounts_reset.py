@@ -3,7 +3,6 @@
 import re
 import time
 
-import pytest
 from sqlalchemy import func, select
 
 from shop.accounts import passwords, tokens
@@ -11,14 +10,9 @@ from shop.accounts.models import User
 from shop.extensions import db
 from shop.mail.models import OutboxMessage
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.forms import ensure_accounts_blueprint, log_in, post_form
+from tests.forms import log_in, post_form
 
 NEW_PASSWORD = "a brand new passphrase"
-
-
-@pytest.fixture(autouse=True)
-def _accounts_routes(app):
-    ensure_accounts_blueprint(app)
 
 
 def _page(response):

@@ -106,8 +106,8 @@ def test_the_browser_saying_paid_is_not_enough(client, shop_items, payments_on):
     form, _ = checkout_page(client)
     answer = place(client, ls.card_payment_method(payments_on, ls.CARD_3DS), form=form).get_json()
     # no authentication happened: the intent still requires action whatever the browser claims
-    confirmed = client.post(answer["confirm_url"], data={"csrf_token": form["csrf_token"],
-                                                          "payment_intent": answer["client_secret"].split("_secret")[0]})
+    intent_id = answer["client_secret"].split("_secret")[0]
+    confirmed = client.post(answer["confirm_url"], data={"csrf_token": form["csrf_token"], "payment_intent": intent_id})
     assert confirmed.get_json()["status"] == "requires_action"
     assert _orders()[0].status == "pending_payment"
 

@@ -1,0 +1,95 @@
+"""`flask dev-server`: the whole shop on one machine, for development and demos.
+
+With no Stripe keys configured it starts a local Stripe-compatible server (localstripe), points the
+shop and the checkout page's Stripe.js stand-in at it, and registers the shop's webhook with it, so
+that the test card 4242 4242 4242 4242 works with no Stripe account. It also runs the mail worker
+and the job that releases stock held by unpaid orders, in background threads.
+"""
+
+import atexit
+import logging
+import threading
+
+import click
+from flask import current_app
+from werkzeug.serving import run_simple
+
+from shop.extensions import db
+from shop.payments import local_server, stripe_gateway
+
+log = logging.getLogger(__name__)
+STANDIN_JS = "/static/js/stripe-standin.js"
+
+
+def use_local_stripe(app, port, public_url):
+    process = local_server.start(port)
+    atexit.register(process.terminate)
+    api_base = f"http://127.0.0.1:{port}"
+    app.config.update(
+        STRIPE_SECRET_KEY=local_server.DEV_SECRET_KEY,
+        STRIPE_PUBLISHABLE_KEY=local_server.DEV_PUBLISHABLE_KEY,
+        STRIPE_WEBHOOK_SECRET=local_server.DEV_WEBHOOK_SECRET,
+        STRIPE_API_BASE=api_base,
+        STRIPE_JS_URL=STANDIN_JS,
+        STRIPE_JS_API_BASE=api_base,
+    )
+    stripe_gateway.configure(app)
+    local_server.register_webhook(api_base, f"{public_url}/stripe/webhook", local_server.DEV_WEBHOOK_SECRET)
+    return api_base
+
+
+def _expiry_loop(app, stop, interval):
+    from shop.orders import services as orders
+
+    while not stop.is_set():
+        with app.app_context():
+            try:
+                for order in orders.expire_unpaid():
+                    log.info("order %s expired unpaid: stock released", order.number)
+            except Exception:
+                log.exception("expiring unpaid orders failed")
+                db.session.rollback()
+            finally:
+                db.session.remove()
+        stop.wait(interval)
+
+
+def _mail_loop(app, stop):
+    from shop.mail import worker
+
+    with app.app_context():
+        worker.run_forever(interval=2.0, stop_event=stop)
+
+
+def start_background_jobs(app):
+    stop = threading.Event()
+    threading.Thread(target=_mail_loop, args=(app, stop), daemon=True, name="mail-worker").start()
+    threading.Thread(target=_expiry_loop, args=(app, stop, 30.0), daemon=True, name="order-expiry").start()
+    return stop
+
+
+def init_app(app):
+    @app.cli.command("dev-server")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=5000, show_default=True, type=int)
+    @click.option("--stripe-port", default=8420, show_default=True, type=int)
+    def dev_server(host, port, stripe_port):
+        """Serve the shop with local payments, the mail worker and order expiry."""
+        app = current_app._get_current_object()
+        public_url = f"http://{host}:{port}"
+        if not app.config["STRIPE_SECRET_KEY"]:
+            api_base = use_local_stripe(app, stripe_port, public_url)
+            click.echo(f"Payments: local Stripe-compatible server at {api_base} (test card 4242 4242 4242 4242)")
+        if app.config.get("DEV_MAILBOX"):
+            click.echo(f"Mail: read what the shop sends at {public_url}/dev/mail")
+        start_background_jobs(app)
+        click.echo(f"The shop: {public_url}")
+        run_simple(host, port, app, use_reloader=False, threaded=True)
+
+    @app.cli.command("expire-orders")
+    def expire_orders():
+        """Release the stock of unpaid orders past their reservation time (run every minute from cron)."""
+        from shop.orders import services as orders
+
+        expired = orders.expire_unpaid()
+        click.echo(f"{len(expired)} unpaid orders expired.")
