@@ -25,10 +25,10 @@ browser: ## Install Debian's Chromium for the browser tests (needs apt)
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
-run: venv ## Serve the demo shop on http://127.0.0.1:5000 (SQLite, test payments)
+run: venv ## Serve the demo shop on http://127.0.0.1:5000 (SQLite, local test payments, mail worker)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/flask dev-server --host $(HOST) --port $(PORT)
 
 test: venv browser ## Run the whole test suite on SQLite and PostgreSQL
 	$(BIN)/python -m pytest

@@ -87,6 +87,7 @@ class ComboFactory(ProductFactory):
         if create and extracted:
             db.session.commit()
 
+
 # --- orders (appended by the mail work) ---
 from shop.orders.models import STATUS_PAID, Order, OrderLine  # noqa: E402
 
