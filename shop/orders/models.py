@@ -87,8 +87,11 @@ class Order(db.Model):
     def shipping_address_lines(self):
         if not self.requires_shipping:
             return []
+        from shop.shipping.countries import COUNTRIES
+
         city = " ".join(p for p in (self.ship_city, self.ship_region, self.ship_postal_code) if p)
-        return [p for p in (self.ship_name, self.ship_line1, self.ship_line2, city, self.ship_country) if p]
+        country = COUNTRIES.get(self.ship_country, self.ship_country)
+        return [p for p in (self.ship_name, self.ship_line1, self.ship_line2, city, country) if p]
 
 
 class OrderLine(db.Model):
