@@ -3,6 +3,8 @@
 import contextlib
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
 
@@ -12,9 +14,26 @@ from tests import databases
 from tests.stripe_server import localstripe, payments_on  # noqa: F401 (fixtures)
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    Tests hold an app context to use the database; without this, every request in a test would
+    reuse it, sharing `g` (CSRF tokens, the logged-in user) and the database session between
+    requests and between clients.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()  # the test's own session then reads what the request wrote
+        return response
+
+
 def _make_app(database_url, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     app = create_app("test", {"SQLALCHEMY_DATABASE_URI": database_url, "MEDIA_ROOT": str(media)})
+    app.test_client_class = FreshContextClient
     with app.app_context():
         upgrade()
     return app

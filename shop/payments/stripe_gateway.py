@@ -84,5 +84,6 @@ def parse_webhook(payload, signature_header):
     except (ValueError, stripe.SignatureVerificationError) as error:
         raise InvalidWebhook(str(error)) from error
     obj = event["data"]["object"]
+    obj = obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
     intent = _intent(obj) if obj.get("object") == "payment_intent" else None
     return Event(id=event["id"], type=event["type"], intent=intent)

@@ -1,0 +1,62 @@
+"""Many buyers at once, on PostgreSQL: the last copies are sold exactly once and stock never goes below zero."""
+
+import threading
+
+import pytest
+
+from shop.catalogue.models import Product
+from shop.extensions import db
+from shop.orders.models import Order
+from shop.payments import stripe_gateway
+from tests import stripe_server as ls
+from tests.checkout_helpers import add_to_cart, checkout_page, place, seed_shipping
+from tests.factories import BookFactory
+
+BUYERS = 50
+COPIES = 3
+
+
+@pytest.fixture
+def racing_shop(pg_app, localstripe, monkeypatch):
+    for key, value in {"STRIPE_SECRET_KEY": ls.SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": ls.PUBLISHABLE_KEY,
+                       "STRIPE_WEBHOOK_SECRET": ls.WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe}.items():
+        monkeypatch.setitem(pg_app.config, key, value)
+    stripe_gateway.configure(pg_app)
+    seed_shipping()
+    book = BookFactory(title="Soft Tissue Release", slug="str-book", price_cents=4995, stock=COPIES)
+    return pg_app, book
+
+
+def test_fifty_buyers_racing_for_the_last_three_copies(racing_shop, localstripe):
+    app, book = racing_shop
+    book_id = book.id
+    buyers = []
+    for n in range(BUYERS):  # every buyer has the book in the cart and the checkout page open
+        client = app.test_client()
+        add_to_cart(client, book)
+        form, _ = checkout_page(client)
+        buyers.append((client, form, ls.card_payment_method(localstripe), f"buyer{n}@example.com"))
+    db.session.remove()
+
+    barrier = threading.Barrier(BUYERS)
+    results = [None] * BUYERS
+
+    def buy(index):
+        client, form, pm, email = buyers[index]
+        barrier.wait()
+        response = place(client, pm, form=form, email=email)
+        results[index] = (response.status_code, (response.get_json() or {}).get("status"))
+
+    threads = [threading.Thread(target=buy, args=(i,)) for i in range(BUYERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    statuses = [r[1] for r in results]
+    assert statuses.count("paid") == COPIES, results
+    assert all(code in (200, 409) for code, _ in results), results
+    assert db.session.execute(db.select(Product.stock).filter_by(id=book_id)).scalar_one() == 0
+    paid = db.session.execute(db.select(Order).filter_by(status="paid")).scalars().all()
+    assert len(paid) == COPIES
+    assert db.session.scalar(db.select(db.func.count(Order.id))) == COPIES  # the others never got an order
