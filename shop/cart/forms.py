@@ -4,15 +4,24 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+MAX_ID = 2**31 - 1
+
+
+def _product_field():
+    return IntegerField("Product", validators=[
+        InputRequired(message="Choose a product."),
+        NumberRange(min=1, max=MAX_ID, message="That product does not exist."),
+    ])
+
 
 class AddToCartForm(FlaskForm):
-    product_id = IntegerField("Product", validators=[InputRequired(message="Choose a product.")])
+    product_id = _product_field()
     quantity = IntegerField("Quantity", default=1,
                             validators=[NumberRange(min=1, max=99, message="Choose a quantity from 1 to 99.")])
 
 
 class UpdateQuantityForm(FlaskForm):
-    product_id = IntegerField("Product", validators=[InputRequired(message="Choose a product.")])
+    product_id = _product_field()
     quantity = IntegerField("Quantity", validators=[
         InputRequired(message="Enter a quantity."),
         NumberRange(min=0, max=99, message="Choose a quantity from 0 (remove) to 99."),
@@ -20,4 +29,4 @@ class UpdateQuantityForm(FlaskForm):
 
 
 class RemoveForm(FlaskForm):
-    product_id = IntegerField("Product", validators=[InputRequired(message="Choose a product.")])
+    product_id = _product_field()
