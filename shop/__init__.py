@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from config import config_for
 from shop import extensions
@@ -54,7 +55,16 @@ def register_extensions(app):
     database.configure(app)
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """<int:...> in URLs stops at the largest id a database integer column holds (a bigger one is a 404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_blueprints(app):
+    app.url_map.converters["int"] = DatabaseIdConverter
     from shop.accounts.routes import bp as accounts_bp
     from shop.cart.routes import bp as cart_bp
     from shop.catalogue.routes import bp as catalogue_bp
