@@ -43,17 +43,21 @@ class Cart:
     tax_rate_basis_points: int = 0
     channel: str = "web"
     currency: str = "USD"
+    customer: object | None = None  # pricing.promotions.Customer
+    codes: tuple = ()  # (promotion_id, code) pairs the customer unlocked with a code
+    timezone: str = "UTC"  # for dates in reasons ("starts on December 1, 2026")
 
 
 @dataclass(frozen=True)
 class Adjustment:
     """A discount, by name, with its amount split over the lines it came from (to the cent)."""
 
-    code: str
+    promotion_id: int | None
     name: str
     amount_cents: int
     per_line: tuple = ()  # (sku, cents) pairs
-    applies_to_shipping: bool = False
+    shipping_cents: int = 0  # the part of amount_cents taken off shipping
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class Breakdown:
     requires_shipping: bool
     shipping: ShippingRate | None
     currency: str = "USD"
+    not_applied: tuple = ()  # pricing.promotions.NotApplied: each live offer that did not apply, and why
 
     @property
     def goods_total_cents(self):
@@ -107,8 +112,8 @@ class Breakdown:
                 for p in self.lines
             ],
             "adjustments": [
-                {"code": a.code, "name": a.name, "amount_cents": a.amount_cents, "per_line": list(a.per_line),
-                 "applies_to_shipping": a.applies_to_shipping}
+                {"promotion_id": a.promotion_id, "code": a.code, "name": a.name, "amount_cents": a.amount_cents,
+                 "per_line": [list(pair) for pair in a.per_line], "shipping_cents": a.shipping_cents}
                 for a in self.adjustments
             ],
         }
