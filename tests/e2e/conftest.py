@@ -106,3 +106,103 @@ def artifacts_dir():
     """test-artifacts/ at the repository root (gitignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# ---- payments and mail for the live shop ---------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def live_smtp():
+    """An aiosmtpd server for the session (tests.smtp's `smtp_server` needs the root `app` fixture)."""
+    from tests.smtp import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def use_local_stripe(app, api_base, public_url, keys):
+    """What `shop.devserver.use_local_stripe` does once localstripe answers: keys, the Stripe.js stand-in, webhook."""
+    from shop.devserver import STANDIN_JS
+    from shop.payments import local_server, stripe_gateway
+
+    app.config.update(
+        STRIPE_SECRET_KEY=keys.SECRET_KEY,
+        STRIPE_PUBLISHABLE_KEY=keys.PUBLISHABLE_KEY,
+        STRIPE_WEBHOOK_SECRET=keys.WEBHOOK_SECRET,
+        STRIPE_API_BASE=api_base,
+        STRIPE_JS_URL=STANDIN_JS,
+        STRIPE_JS_API_BASE=api_base,
+    )
+    stripe_gateway.configure(app)
+    local_server.register_webhook(api_base, f"{public_url}/stripe/webhook", keys.WEBHOOK_SECRET)
+
+
+@pytest.fixture(scope="session")
+def _live_shop_setup(live_app, live_server, localstripe, live_smtp):
+    from shop.shipping.services import seed_defaults
+    from tests import stripe_server
+
+    use_local_stripe(live_app, localstripe, live_server, stripe_server)
+    live_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=live_smtp.port, MAIL_USE_TLS=False,
+                           MAIL_USE_SSL=False, MAIL_USERNAME=None, MAIL_PASSWORD=None, MAIL_SUPPRESS_SEND=False)
+    with live_app.app_context():
+        seed_defaults()
+        db.session.remove()
+    return live_server
+
+
+@pytest.fixture
+def live_shop(live_app, _live_shop_setup):
+    """The live shop taking card payments through localstripe and sending mail to `live_smtp`; the base URL.
+
+    Like `make run`: the checkout page loads static/js/stripe-standin.js pointed at localstripe, and
+    localstripe sends signed webhooks to the live server. Uses the suite's test keys (tests.stripe_server),
+    so integration tests sharing the session's localstripe agree on them. The default shipping methods
+    are seeded. The stripe module's settings are process-wide and every create_app() resets them, so
+    they are applied again for each test (the rest is set up once per session).
+    """
+    from shop.payments import stripe_gateway
+
+    stripe_gateway.configure(live_app)
+    return _live_shop_setup
+
+
+# ---- a shopper's steps, shared by the purchase and accessibility tests ---------------------------
+
+BOOK_TITLE = "Soft Tissue Release"
+COURSE_SLUG = "trigger-point-therapy-neck-shoulders"
+COURSE_TITLE = "Trigger Point Therapy for the Neck and Shoulders"
+
+
+def fill_cart(page, base_url):
+    """From the home page: the Soft Tissue Release book, then an online course; ends on the cart page."""
+    page.goto(base_url + "/")
+    page.get_by_role("link", name="See the book").click()
+    page.get_by_role("button", name="Add to cart").click()
+    page.wait_for_url("**/cart")
+    page.goto(f"{base_url}/products/{COURSE_SLUG}")
+    page.get_by_role("button", name="Add to cart").click()
+    page.wait_for_url("**/cart")
+
+
+def fill_checkout(page, email, name="Pat Example", password=None):
+    """Contact and a US address on the checkout page; the shipping method stays as offered."""
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Full name").fill(name)
+    if password:
+        page.get_by_label("Password").fill(password)
+    page.get_by_label("Address", exact=True).fill("12 Harbor Street")
+    page.get_by_label("City").fill("Portland")
+    page.get_by_label("State / province").fill("ME")
+    page.get_by_label("ZIP / postal code").fill("04101")
+
+
+def fill_card(page, number):
+    """The stand-in Payment Element's fields (stripe-standin.js), as a customer types them."""
+    card = page.get_by_label("Card number")
+    card.fill("")
+    card.press_sequentially(number)
+    page.get_by_label("Expiration (MM / YY)").fill("12 / 34")
+    page.get_by_label("CVC").fill("123")
+    page.get_by_label("ZIP", exact=True).fill("04101")
