@@ -5,7 +5,7 @@ from decimal import Decimal
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
-from shop.catalogue.models import Category, ComboComponent, Product, ProductImage
+from shop.catalogue.models import Category, ComboComponent, Product, ProductImage, StockMovement
 from shop.extensions import db
 
 
@@ -50,6 +50,8 @@ class ProductFactory(BaseFactory):
 
 
 class BookFactory(ProductFactory):
+    """A book whose stock is recorded as an opening stock movement, as the shop always keeps it."""
+
     kind = "book"
     title = factory.Sequence(lambda n: f"Book number {n}")
     ce_hours = None
@@ -59,6 +61,12 @@ class BookFactory(ProductFactory):
     weight_grams = 600
     stock = 20
     price_cents = 4995
+
+    @factory.post_generation
+    def opening_stock(obj, create, extracted, **kwargs):
+        if create and obj.stock:
+            db.session.add(StockMovement(product_id=obj.id, change=obj.stock, reason="initial"))
+            db.session.commit()
 
 
 class MembershipFactory(ProductFactory):

@@ -84,7 +84,8 @@ class Product(db.Model):
     # books
     isbn: Mapped[str] = mapped_column(db.String(20), default="")
     page_count: Mapped[int | None] = mapped_column(nullable=True)
-    stock: Mapped[int] = mapped_column(default=0)
+    stock: Mapped[int] = mapped_column(default=0)  # always the sum of the product's stock movements
+    low_stock_threshold: Mapped[int | None] = mapped_column(nullable=True)  # None: the shop's default
     # courses
     ce_hours: Mapped[object | None] = mapped_column(db.Numeric(5, 2), nullable=True)
     course_format: Mapped[str | None] = mapped_column(db.String(20), nullable=True)
@@ -181,3 +182,30 @@ def catalogue_stamp_query():
         func.max(Product.updated_at),
         db.select(func.max(Category.updated_at)).scalar_subquery(),
     )
+
+
+MOVEMENT_INITIAL = "initial"
+MOVEMENT_RECEIVED = "received"
+MOVEMENT_DAMAGED = "damaged"
+MOVEMENT_CORRECTION = "correction"
+MOVEMENT_RESERVED = "reserved"  # taken for an order (held, then sold)
+MOVEMENT_RELEASED = "released"  # given back when an unpaid order expired or was cancelled
+MOVEMENT_RETURNED = "returned"
+MOVEMENT_REASONS = (MOVEMENT_INITIAL, MOVEMENT_RECEIVED, MOVEMENT_DAMAGED, MOVEMENT_CORRECTION, MOVEMENT_RESERVED,
+                    MOVEMENT_RELEASED, MOVEMENT_RETURNED)
+
+
+class StockMovement(db.Model):
+    """Every change to a book's stock, kept for ever; the product's stock is their sum."""
+
+    __tablename__ = "stock_movements"
+    __table_args__ = (Index("ix_stock_movements_product_created", "product_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    change: Mapped[int] = mapped_column()
+    reason: Mapped[str] = mapped_column(db.String(20))
+    note: Mapped[str] = mapped_column(db.String(500), default="")
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), nullable=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)

@@ -11,10 +11,12 @@ from shop.catalogue.models import (
     KIND_COMBO,
     KIND_COURSE,
     KIND_MEMBERSHIP,
+    MOVEMENT_INITIAL,
     Category,
     ComboComponent,
     Product,
     ProductImage,
+    StockMovement,
     product_categories,
 )
 from shop.catalogue.text import render_markdown, search_text_for
@@ -56,8 +58,12 @@ def load_demo(media_root):
     book = dict(demo_data.BOOK)
     book_categories = book.pop("categories")
     book_sku = book.pop("sku")
+    opening_stock = book.pop("stock")
     products[book_sku], new = _upsert(Product, {"sku": book_sku}, {**book, "kind": KIND_BOOK})
     created += new
+    opening = {}
+    if new:  # stock is set once; after that only movements (sales, deliveries) change it
+        products[book_sku].stock = opening[book_sku] = opening_stock
     products[book_sku].categories = [categories[c] for c in book_categories]
 
     for position, course in enumerate(demo_data.COURSES):
@@ -97,6 +103,9 @@ def load_demo(media_root):
     created += new
 
     db.session.flush()
+    for sku, quantity in opening.items():
+        db.session.add(StockMovement(product_id=products[sku].id, change=quantity, reason=MOVEMENT_INITIAL,
+                                     note="opening stock"))
     for product in products.values():
         alt = f"Cover of {product.title}" if product.kind == KIND_BOOK else f"{product.title} artwork"
         _set_cover(product, media_root, alt)
@@ -148,6 +157,10 @@ def load_bulk(count, seed=7, batch=2000):
             links.append({"product_id": n, "category_id": category.id})
         db.session.execute(db.insert(Product), rows)
         db.session.execute(db.insert(product_categories), links)
+        movements = [{"product_id": r["id"], "change": r["stock"], "reason": MOVEMENT_INITIAL, "note": "opening stock",
+                      "created_at": now} for r in rows if r["stock"]]
+        if movements:
+            db.session.execute(db.insert(StockMovement), movements)
     _fix_sequence()
     db.session.commit()
     return count

@@ -17,6 +17,14 @@ STATUS_LABELS = {
     STATUS_CANCELLED: "Cancelled",
     STATUS_EXPIRED: "Expired (not paid)",
 }
+PAY_CARD = "card"
+PAY_CHECK = "check"  # check or money order, recorded by staff when it arrives
+PAY_LINK = "payment_link"
+PAY_METHODS = (PAY_CARD, PAY_CHECK, PAY_LINK)
+FULFILMENT_UNFULFILLED = "unfulfilled"
+FULFILMENT_PARTIAL = "partially_shipped"
+FULFILMENT_SHIPPED = "shipped"
+FULFILMENT_NOT_NEEDED = "not_needed"
 CHANNEL_WEB = "web"
 CHANNEL_PHONE = "phone"
 ORDER_NUMBER_PREFIX = "STR"
@@ -29,6 +37,8 @@ class Order(db.Model):
         CheckConstraint("total_cents >= 0", name="total_not_negative"),
         Index("ix_orders_email", "email"),
         Index("ix_orders_status_placed", "status", "placed_at"),
+        Index("ix_orders_channel_placed", "channel", "placed_at"),
+        Index("ix_orders_placed", "placed_at"),
         {"sqlite_autoincrement": True},  # ids, and so order numbers, are never reused
     )
 
@@ -64,6 +74,15 @@ class Order(db.Model):
     placed_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
     paid_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
     closed_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
+    # phone orders and the order desk
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True,
+                                                 index=True)
+    caller_phone: Mapped[str] = mapped_column(db.String(40), default="")
+    call_notes: Mapped[str] = mapped_column(db.Text, default="")
+    payment_method: Mapped[str] = mapped_column(db.String(20), default=PAY_CARD)
+    fulfilment_status: Mapped[str] = mapped_column(db.String(20), default=FULFILMENT_UNFULFILLED)
+    paid_cents: Mapped[int] = mapped_column(default=0)
+    refunded_cents: Mapped[int] = mapped_column(default=0)
     version_id: Mapped[int] = mapped_column(default=1)
 
     lines = relationship("OrderLine", back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id")
@@ -72,6 +91,10 @@ class Order(db.Model):
     reservations = relationship("StockReservation", back_populates="order", cascade="all, delete-orphan")
     events = relationship("OrderEvent", back_populates="order", cascade="all, delete-orphan",
                           order_by="OrderEvent.id")
+    shipments = relationship("Shipment", back_populates="order", cascade="all, delete-orphan",
+                             order_by="Shipment.id")
+    refunds = relationship("Refund", back_populates="order", cascade="all, delete-orphan", order_by="Refund.id")
+    staff = relationship("User", foreign_keys=[staff_id])
 
     __mapper_args__ = {"version_id_col": version_id}
 
@@ -136,6 +159,8 @@ class Payment(db.Model):
     currency: Mapped[str] = mapped_column(db.String(3), default="USD")
     status: Mapped[str] = mapped_column(db.String(20), default=PAYMENT_PENDING)
     failure_message: Mapped[str] = mapped_column(db.String(500), default="")
+    reference: Mapped[str] = mapped_column(db.String(120), default="")  # check number, money order number
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
     updated_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow, onupdate=utcnow)
 
@@ -180,3 +205,86 @@ class OrderEvent(db.Model):
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
 
     order = relationship("Order", back_populates="events")
+
+
+class Shipment(db.Model):
+    """A parcel that left: which lines (or part of them), the carrier and its tracking number."""
+
+    __tablename__ = "shipments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    carrier: Mapped[str] = mapped_column(db.String(60))
+    tracking_number: Mapped[str] = mapped_column(db.String(80), default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    shipped_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+
+    order = relationship("Order", back_populates="shipments")
+    lines = relationship("ShipmentLine", cascade="all, delete-orphan", back_populates="shipment")
+
+
+class ShipmentLine(db.Model):
+    __tablename__ = "shipment_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id", ondelete="CASCADE"), index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[int] = mapped_column()
+
+    shipment = relationship("Shipment", back_populates="lines")
+    order_line = relationship("OrderLine")
+
+
+REFUND_STRIPE = "stripe"
+REFUND_MANUAL = "manual"  # checks and money orders: paid back by the shop outside Stripe
+
+
+class Refund(db.Model):
+    __tablename__ = "refunds"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    amount_cents: Mapped[int] = mapped_column()
+    reason: Mapped[str] = mapped_column(db.String(500))
+    method: Mapped[str] = mapped_column(db.String(10), default=REFUND_STRIPE)
+    provider_refund_id: Mapped[str | None] = mapped_column(db.String(120), unique=True, nullable=True)
+    idempotency_key: Mapped[str] = mapped_column(db.String(120), unique=True)
+    status: Mapped[str] = mapped_column(db.String(20), default="pending")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+
+    order = relationship("Order", back_populates="refunds")
+    lines = relationship("RefundLine", cascade="all, delete-orphan", back_populates="refund")
+
+
+class RefundLine(db.Model):
+    """What a refund gives back for one order line: the quantity and what was really paid for it."""
+
+    __tablename__ = "refund_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id", ondelete="CASCADE"), index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[int] = mapped_column(default=0)
+    amount_cents: Mapped[int] = mapped_column()
+
+    refund = relationship("Refund", back_populates="lines")
+    order_line = relationship("OrderLine")
+
+
+class PaymentLink(db.Model):
+    """A signed, single-use, expiring link e-mailed to a caller to pay a phone order on the shop's page."""
+
+    __tablename__ = "payment_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(db.String(64), unique=True)
+    expires_at: Mapped[object] = mapped_column(db.DateTime)
+    used_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+
+    order = relationship("Order")

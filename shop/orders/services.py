@@ -100,7 +100,7 @@ def create_order(*, breakdown, products, customer, shipping_address, checkout_to
             title, total = wanted.get(book_id, (book.title, 0))
             wanted[book_id] = (title, total + copies)
     for book_id, (title, copies) in sorted(wanted.items()):
-        if not stock.take(book_id, copies):
+        if not stock.take(book_id, copies, order_id=order.id):
             available = stock.available(book_id)
             db.session.rollback()
             raise OutOfStock(title, available)
@@ -145,7 +145,7 @@ def _secure_stock(order):
         if reservation.status == RESERVATION_HELD:
             reservation.status = RESERVATION_CONVERTED
         elif reservation.status == RESERVATION_RELEASED:
-            if stock.take(reservation.product_id, reservation.quantity):
+            if stock.take(reservation.product_id, reservation.quantity, order_id=order.id):
                 reservation.status = RESERVATION_CONVERTED
             else:
                 record(order, "stock_short", f"Paid after expiry, but product {reservation.product_id} has too "
@@ -204,7 +204,7 @@ def record_payment_failure(intent, source):
 def release_reservations(order):
     for reservation in order.reservations:
         if reservation.status == RESERVATION_HELD:
-            stock.give_back(reservation.product_id, reservation.quantity)
+            stock.give_back(reservation.product_id, reservation.quantity, order_id=order.id)
             reservation.status = RESERVATION_RELEASED
 
 

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from shop.catalogue.models import Product
+from shop.catalogue.models import Product, StockMovement
 from shop.extensions import db
 from shop.orders.models import Order
 from shop.payments import stripe_gateway
@@ -60,3 +60,5 @@ def test_fifty_buyers_racing_for_the_last_three_copies(racing_shop, localstripe)
     paid = db.session.execute(db.select(Order).filter_by(status="paid")).scalars().all()
     assert len(paid) == COPIES
     assert db.session.scalar(db.select(db.func.count(Order.id))) == COPIES  # the others never got an order
+    movements = db.session.scalar(db.select(db.func.sum(StockMovement.change)).filter_by(product_id=book_id))
+    assert movements == 0  # stock is the sum of its movements: 3 in, 3 out

@@ -1,0 +1,1 @@
+"""Promotions set up by marketing: offers, codes, limits, redemptions; the bridge to pricing."""
