@@ -4,6 +4,7 @@ from flask import current_app, get_flashed_messages, render_template, request
 from markupsafe import Markup
 
 from shop.money import format_cents
+from shop.shipping.countries import COUNTRIES
 from shop.timeutil import to_shop_time
 
 
@@ -69,6 +70,7 @@ def init_app(app):
     from shop import pagecache
 
     app.jinja_env.filters["tel"] = _tel
+    app.jinja_env.filters["country_name"] = lambda code: COUNTRIES.get(code, code)
     app.jinja_env.globals["fragment"] = _fragment
     app.jinja_env.globals["has_endpoint"] = _has_endpoint
     app.jinja_env.globals["owns"] = _owns
