@@ -77,6 +77,14 @@ def register_blueprints(app):
     app.register_blueprint(cart_bp)
     app.register_blueprint(checkout_bp)
     app.register_blueprint(accounts_bp)
+    # the back office: each blueprint is protected by role (see shop.accounts.access)
+    from shop.backoffice.admin import bp as admin_bp
+    from shop.backoffice.desk import bp as desk_bp
+    from shop.backoffice.phone import bp as phone_bp
+    from shop.promotions.routes import bp as marketing_bp
+
+    for blueprint in (admin_bp, phone_bp, desk_bp, marketing_bp):
+        app.register_blueprint(blueprint)
     stripe_gateway.configure(app)
     from shop.mail import routes as mail_routes
 

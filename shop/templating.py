@@ -62,6 +62,29 @@ def _owns(product):
     return product.id in g.owned_course_ids
 
 
+OFFICE_NAV = (
+    # (endpoint, label, roles that see it); a link shows once its endpoint exists
+    ("admin.dashboard", "Dashboard", ("staff", "marketing")),
+    ("phone.new_order", "Phone order", ("staff",)),
+    ("phone.calls", "Call log", ("staff",)),
+    ("desk.orders", "Orders", ("staff",)),
+    ("desk.sales", "Sales", ("staff", "marketing")),
+    ("admin.products", "Catalogue", ("marketing",)),
+    ("admin.stock", "Stock", ("staff",)),
+    ("marketing.promotions", "Promotions", ("marketing",)),
+    ("admin.users", "Users", ("admin",)),
+    ("admin.settings", "Settings", ("admin",)),
+)
+
+
+def _user_has_role(*roles):
+    from flask_login import current_user
+
+    from shop.accounts.access import has_role
+
+    return has_role(current_user, *roles)
+
+
 def _has_endpoint(name):
     return name in current_app.view_functions
 
@@ -74,6 +97,8 @@ def init_app(app):
     app.jinja_env.globals["fragment"] = _fragment
     app.jinja_env.globals["has_endpoint"] = _has_endpoint
     app.jinja_env.globals["owns"] = _owns
+    app.jinja_env.globals["office_nav"] = OFFICE_NAV
+    app.jinja_env.globals["user_has_role"] = _user_has_role
 
     @pagecache.fragment("flashes")
     def _flashes():

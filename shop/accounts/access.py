@@ -49,3 +49,26 @@ def protected_endpoints(app):
         for endpoint, view in app.view_functions.items()
         if getattr(view, "required_roles", None) is not None
     }
+
+
+def protect_blueprint(bp, *roles):
+    """Every view of this blueprint needs one of `roles` (checked before the view runs)."""
+    check = role_required(*roles)(lambda: None)
+
+    @bp.before_request
+    def _require_role():
+        return check()
+
+    bp.required_roles = frozenset(roles)
+    return bp
+
+
+def endpoint_roles(app, endpoint):
+    """The roles an endpoint needs (from its decorator or its blueprint), or None for a public page."""
+    view = app.view_functions[endpoint]
+    roles = getattr(view, "required_roles", None)
+    blueprint = app.blueprints.get(endpoint.rpartition(".")[0]) if "." in endpoint else None
+    blueprint_roles = getattr(blueprint, "required_roles", None)
+    if roles is not None and blueprint_roles is not None:
+        return roles & blueprint_roles or roles
+    return roles if roles is not None else blueprint_roles

@@ -55,14 +55,15 @@ class Quote:
     country: str
 
 
-def quote(cart, country="US", shipping_code=""):
-    """Price the cart for a destination; picks the first method there when none (or a wrong one) is chosen."""
+def quote(cart, country="US", shipping_code="", *, channel="web", email=""):
+    """Price the cart for a destination and channel; picks the first shipping method when none fits."""
     lines = cart_services.pricing_lines(cart)
     requires_shipping = any(line.is_physical for line in lines)
     methods = shipping.methods_for(country) if requires_shipping else []
     selected = next((m for m in methods if m.code == shipping_code), methods[0] if methods else None)
-    pricing_cart = PricingCart(lines=lines, shipping=shipping.as_rate(selected),
-                               tax_rate_basis_points=current_app.config["TAX_RATE_BASIS_POINTS"])
+    pricing_cart = PricingCart(lines=lines, shipping=shipping.as_rate(selected), channel=channel,
+                               tax_rate_basis_points=current_app.config["TAX_RATE_BASIS_POINTS"],
+                               timezone=current_app.config["SHOP_TIMEZONE"])
     return Quote(engine.price(pricing_cart), methods, selected, country)
 
 
