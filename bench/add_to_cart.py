@@ -8,7 +8,8 @@ sessions in rotation, each request carrying its session cookie and csrf_token; a
 (wrk does not follow redirects). Cart quantities are reset to 1 before each round (a cart line
 stops at 99). Rounds alternate hello and add-to-cart; the best round of each is shown with p50,
 p99, req/s as a percentage of hello's, and the adds the database recorded. Exits 1 on any
-non-2xx/3xx answer or a missed target (--no-fail to report only).
+non-2xx/3xx answer or a missed target (--no-fail to report only). "CPU ms/req" is the gunicorn
+workers' CPU time per request (from /proc): unlike req/s, it hardly moves when other work shares the machine.
 
     .venv/bin/python bench/add_to_cart.py [--backends sqlite,postgresql] [--sessions 300] [--duration 10]
                                           [--rounds 3] [--connections 8] [--workers 2] [--target 20]
@@ -118,7 +119,10 @@ def bench_backend(backend, args, tmp):
         for round_ in range(1, args.rounds + 1):
             for name, (url, lua, script_args) in loads.items():
                 before = reset_carts()
+                server = hello if name == "hello" else shop
+                cpu = server.cpu_seconds()
                 result = wrk(url, args.duration, args.connections, lua, script_args)
+                result["cpu_ms"] = 1000 * (server.cpu_seconds() - cpu) / max(1, result["requests"])
                 if name == "add to cart":
                     result["recorded"] = db.scalar("SELECT coalesce(sum(quantity), 0) FROM cart_items") - before
                 samples[name].append(result)
@@ -138,7 +142,7 @@ def print_table(backend, rows, args):
     hello_rps = rows["hello"]["rps"]
     print(f"\n{backend}: POST /cart/add (the book, {args.sessions} sessions in rotation) beside hello; gunicorn "
           f"{args.workers} sync workers, wrk {args.connections} connections, best of {args.rounds} x {args.duration} s")
-    print(f"{'load':<13}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'% hello':>9}  {'target':<12}notes")
+    print(f"{'load':<13}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'% hello':>9}  {'target':<12}{'CPU ms/req':>10}  notes")
     failed = False
     for name, r in rows.items():
         share = 100 * r["rps"] / hello_rps
@@ -153,7 +157,8 @@ def print_table(backend, rows, args):
             failed = True
         if r["socket"]:
             notes.append(f"{r['socket']} socket errors")
-        print(f"{name:<13}{r['rps']:8.0f}{r['p50']:9.1f}{r['p99']:9.1f}{share:8.0f}%  {verdict:<12}{', '.join(notes)}")
+        print(f"{name:<13}{r['rps']:8.0f}{r['p50']:9.1f}{r['p99']:9.1f}{share:8.0f}%  {verdict:<12}"
+              f"{r['cpu_ms']:10.2f}  " + ", ".join(notes))
     return failed
 
 

@@ -127,6 +127,18 @@ class Server:
     def log_tail(self, chars=2000):
         return self.log.read_text(errors="replace")[-chars:]
 
+    def cpu_seconds(self):
+        """CPU time (user + system) used so far by gunicorn and its workers; 0 where /proc is missing."""
+        total = 0
+        for entry in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = entry.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[1]) == self.proc.pid or entry.parent.name == str(self.proc.pid):
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
