@@ -3,6 +3,13 @@
 from sqlalchemy import event
 
 
+def engine_options(uri, options):
+    """SQLite files need no connection liveness check (a round trip on every checkout from the pool)."""
+    if uri.startswith("sqlite"):
+        return {key: value for key, value in options.items() if key != "pool_pre_ping"}
+    return options
+
+
 def configure(app):
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
