@@ -39,8 +39,12 @@ test-fast: venv ## Unit tests only
 lint: venv ## ruff
 	$(BIN)/ruff check shop tests bench config.py wsgi.py migrations
 
-bench: venv ## Storefront throughput beside a bare Flask app (needs wrk)
+bench: venv ## Every benchmark, each beside its baseline (needs wrk and PostgreSQL); prints MISS for a missed target
+	$(BIN)/python bench/pricing.py
 	$(BIN)/python bench/storefront.py
+	$(BIN)/python bench/add_to_cart.py --no-fail
+	$(BIN)/python bench/checkout.py --backend sqlite --no-fail
+	$(BIN)/python bench/checkout.py --backend postgresql --no-fail
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) instance .pytest_cache
