@@ -175,3 +175,87 @@ class AddressFactory(BaseFactory):
     country = "US"
     phone = ""
     is_default = False
+
+
+# --- promotions (appended by the promotions work) ---
+from datetime import timedelta  # noqa: E402
+
+from shop.promotions.models import (  # noqa: E402
+    ROLE_BUNDLE,
+    ROLE_EXCLUDE,
+    ROLE_TARGET,
+    Promotion,
+    PromotionCategory,
+    PromotionCode,
+    PromotionCustomer,
+    PromotionProduct,
+)
+
+
+class PromotionFactory(BaseFactory):
+    """A live automatic 10 % off everything, on the web and by phone, started yesterday, with no end.
+
+    Extras: products=[...], exclude_products=[...], categories=[...], exclude_categories=[...],
+    bundle=[(product, quantity), ...], customers=["a@example.com"], code="SPRING" (a shared code).
+    """
+
+    class Meta:
+        model = Promotion
+
+    name = factory.Sequence(lambda n: f"Offer {n}")
+    public_description = "Save on your order."
+    state = "active"
+    starts_at = factory.LazyFunction(lambda: utcnow() - timedelta(days=1))
+    ends_at = None
+    benefit_kind = "percent"
+    basis_points = 1000
+    applies_to_everything = True
+
+    @factory.post_generation
+    def products(obj, create, extracted, **kwargs):
+        for product in extracted or []:
+            obj.products.append(PromotionProduct(product_id=product.id, role=ROLE_TARGET))
+
+    @factory.post_generation
+    def exclude_products(obj, create, extracted, **kwargs):
+        for product in extracted or []:
+            obj.products.append(PromotionProduct(product_id=product.id, role=ROLE_EXCLUDE))
+
+    @factory.post_generation
+    def bundle(obj, create, extracted, **kwargs):
+        for product, quantity in extracted or []:
+            obj.products.append(PromotionProduct(product_id=product.id, role=ROLE_BUNDLE, quantity=quantity))
+
+    @factory.post_generation
+    def categories(obj, create, extracted, **kwargs):
+        for category in extracted or []:
+            obj.categories.append(PromotionCategory(category_id=category.id, role=ROLE_TARGET))
+
+    @factory.post_generation
+    def exclude_categories(obj, create, extracted, **kwargs):
+        for category in extracted or []:
+            obj.categories.append(PromotionCategory(category_id=category.id, role=ROLE_EXCLUDE))
+
+    @factory.post_generation
+    def customers(obj, create, extracted, **kwargs):
+        for email in extracted or []:
+            obj.customers.append(PromotionCustomer(email=email.lower()))
+
+    @factory.post_generation
+    def code(obj, create, extracted, **kwargs):
+        if extracted:
+            db.session.add(PromotionCode(promotion=obj, code=extracted.upper(), max_uses=None))
+        if create:
+            db.session.commit()
+
+
+class PromotionCodeFactory(BaseFactory):
+    """A code for a promotion: shared by default; max_uses=1 for a single-use one of a batch."""
+
+    class Meta:
+        model = PromotionCode
+
+    promotion = factory.SubFactory(PromotionFactory, requires_code=True)
+    code = factory.Sequence(lambda n: f"CODE-{n:05d}")
+    max_uses = None
+    batch = ""

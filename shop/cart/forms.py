@@ -1,8 +1,8 @@
-"""Cart forms: product and quantity only. Nothing price-like is ever read from a form."""
+"""Cart forms: product and quantity, and promo codes. Nothing price-like is ever read from a form."""
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import HiddenField, IntegerField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 MAX_ID = 2**31 - 1
 
@@ -30,3 +30,10 @@ class UpdateQuantityForm(FlaskForm):
 
 class RemoveForm(FlaskForm):
     product_id = _product_field()
+
+
+class PromoCodeForm(FlaskForm):
+    """A promo code to apply or remove; `next` says which page it came from (the cart or checkout)."""
+
+    code = StringField("Promo code", validators=[Length(max=200, message="That code is too long.")])
+    next = HiddenField()

@@ -176,11 +176,16 @@ class ComboComponent(db.Model):
 
 
 def catalogue_stamp_query():
-    """One cheap query whose answer changes whenever the storefront's data changes."""
+    """One cheap query whose answer changes whenever the storefront's data changes (promotions included:
+    product pages show live offers, and shop.promotions.loader keeps its converted promotions under it)."""
+    from shop.promotions.models import Promotion
+
     return db.select(
         func.count(Product.id),
         func.max(Product.updated_at),
         db.select(func.max(Category.updated_at)).scalar_subquery(),
+        db.select(func.count(Promotion.id)).scalar_subquery(),
+        db.select(func.max(Promotion.updated_at)).scalar_subquery(),
     )
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from shop import pagecache
 from shop.catalogue import services
 from shop.catalogue.models import KIND_COMBO, KIND_LABELS, KIND_PLURALS
+from shop.promotions import offers as promotion_offers
 
 bp = Blueprint("catalogue", __name__)
 
@@ -79,6 +80,7 @@ def product(slug):
             comparison=services.combo_comparison(item) if item.kind == KIND_COMBO else None,
             related=services.related_products(item),
             kind_labels=KIND_LABELS,
+            offer=promotion_offers.product_offer(item),
         )
 
     return pagecache.cached_page(("product", slug), render)
@@ -90,6 +92,7 @@ def offers():
         return render_template(
             "catalogue/offers.html",
             offers=services.special_offers(),
+            promotions=promotion_offers.special_offers(),
             comparison=services.combo_comparison,
         )
 

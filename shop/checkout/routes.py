@@ -49,7 +49,8 @@ def summary():
     if cart is None or not cart.items:
         return jsonify(error="Your cart is empty."), 409
     country = (request.args.get("country") or "US")[:2].upper()
-    priced = services.quote(cart, country, request.args.get("shipping", "")[:40])
+    email = (request.args.get("email") or "").strip()[:254]  # offers for a first order, a domain, a customer
+    priced = services.quote(cart, country, request.args.get("shipping", "")[:40], email=email if "@" in email else "")
     return jsonify(
         total_cents=priced.breakdown.total_cents,
         summary_html=render_template("checkout/_summary.html", priced=priced),

@@ -30,6 +30,7 @@ from shop.orders.models import (
     Payment,
     StockReservation,
 )
+from shop.promotions import redemptions
 from shop.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -181,6 +182,7 @@ def mark_paid(order_id, intent, source):
         return False
     db.session.refresh(order)
     _secure_stock(order)
+    redemptions.confirm_for_order(order)
     _grant_courses(order)
     cart_services.clear_lines(order.cart_id, {line.product_id: line.quantity for line in order.lines})
     record(order, "paid", f"Paid ({source}){': ' + intent.id if intent else ''}.")
@@ -222,6 +224,7 @@ def expire_unpaid(now=None):
         order = db.session.get(Order, order_id)
         db.session.refresh(order)
         release_reservations(order)
+        redemptions.release_for_order(order)
         record(order, "expired", "Not paid in time: reserved stock released.")
         db.session.commit()
         expired.append(order)
@@ -235,6 +238,7 @@ def abandon(order, reason):
         return False
     db.session.refresh(order)
     release_reservations(order)
+    redemptions.release_for_order(order)
     record(order, "abandoned", reason)
     db.session.commit()
     return True

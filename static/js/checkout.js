@@ -42,6 +42,7 @@
     const method = form.querySelector('[name=shipping_method]:checked');
     if (country) params.set('country', country.value);
     if (method) params.set('shipping', method.value);
+    if (form.email && form.email.value.includes('@')) params.set('email', form.email.value.trim());
     const res = await fetch(`${form.dataset.summaryUrl}?${params}`, {headers: {Accept: 'application/json'}});
     if (!res.ok) return;
     const data = await res.json();
@@ -51,7 +52,36 @@
     elements.update({amount: Math.max(amount(), 50)});
   }
   form.addEventListener('change', e => {
-    if (e.target.name === 'ship_country' || e.target.name === 'shipping_method') refresh();
+    if (['ship_country', 'shipping_method', 'email'].includes(e.target.name)) refresh();
+  });
+
+  // Promo codes (Apply, and Remove in the summary) are sent without leaving the page, so what the
+  // customer typed stays; the summary then comes back from the server with the discounts.
+  document.addEventListener('submit', async e => {
+    const promo = e.target.closest && e.target.closest('form[data-promo]');
+    if (!promo) return;
+    e.preventDefault();
+    const note = document.getElementById('promo_code-error');
+    const status = document.getElementById('promo-status');
+    const input = document.getElementById('promo-code');
+    let data = {};
+    let ok = false;
+    try {
+      const res = await fetch(promo.action, {method: 'POST', body: new FormData(promo),
+        headers: {Accept: 'application/json', 'X-CSRFToken': csrf}});
+      ok = res.ok;
+      data = await res.json();
+    } catch (_) { data = {message: 'We could not reach the shop. Please try again.'}; }
+    if (ok) {
+      show(note, '');
+      if (input) { input.removeAttribute('aria-invalid'); if (promo.contains(input)) input.value = ''; }
+      if (status) status.textContent = data.message || '';
+      await refresh();
+    } else {
+      if (status) status.textContent = '';
+      show(note, data.message || 'That code could not be applied.');
+      if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }
+    }
   });
 
   async function post(url, body) {
@@ -73,6 +103,7 @@
     if (data.status === 'declined') { show(paymentError, data.message); paymentElement.focus && paymentElement.focus(); return false; }
     show(formError, data.message || 'Please check the form.');
     fieldErrors(data.errors);
+    if (data.errors && data.errors.promo_code) refresh(); // a code or offer ran out: show the new total
     if (!data.errors || !Object.keys(data.errors).length) formError.focus && formError.scrollIntoView({block: 'center'});
     return false;
   }
