@@ -1,8 +1,11 @@
-"""Command-line tasks: `flask seed-demo`, `flask seed-bulk --products N`."""
+"""Command-line tasks: `flask seed-demo`, `flask seed-bulk --products N`, `flask create-user`, `flask mail-worker`."""
+
+import sys
 
 import click
 from flask import current_app
 
+from shop.accounts.models import ROLES
 from shop.catalogue import seeding
 from shop.shipping import services as shipping_services
 
@@ -23,6 +26,27 @@ def init_app(app):
         """Add a large synthetic catalogue for benchmarks."""
         seeding.load_bulk(count)
         click.echo(f"Added {count} synthetic products.")
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--role", type=click.Choice(ROLES), default="customer", show_default=True,
+                  help="The account's role (admin for the first back-office account).")
+    @click.option("--name", "full_name", default="", help="The person's full name.")
+    @click.option("--password-stdin", is_flag=True,
+                  help="Read the password from the first line of standard input instead of prompting.")
+    def create_user(email, role, full_name, password_stdin):
+        """Create an account with a role, e.g. `flask create-user --role admin boss@example.com`."""
+        from shop.backoffice import users_admin
+
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            user = users_admin.create_user(email, password, role, full_name)
+        except users_admin.UserAdminError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(f"Created {user.email} with the role {user.role}.")
 
     @app.cli.command("mail-worker")
     @click.option("--once", is_flag=True, help="Send what is due now, then exit.")
