@@ -1,5 +1,6 @@
 """Marketing's forms: the promotion editor, code batches and the preview. Fields parse; services judge."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
@@ -44,6 +45,17 @@ BLANK = ("", "Choose a product")
 BUNDLE_ROWS = 4
 PREVIEW_ROWS = 4
 MAX_ROWS = 20
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value):
+    """Drop control characters (a NUL byte cannot even be stored in PostgreSQL); keep tabs and newlines."""
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+CLEAN = [clean_text]
 
 
 def _blank_or_int(value):
@@ -137,16 +149,17 @@ def _split(text, strip_at=False):
 
 
 class PromotionForm(FlaskForm):
-    name = StringField("Name (shown to customers and on the order)",
+    name = StringField("Name (shown to customers and on the order)", filters=CLEAN,
                        validators=[InputRequired(message="Give the promotion a name."), Length(max=120)])
-    public_description = TextAreaField("Public description", validators=[Length(max=2000)])
+    public_description = TextAreaField("Public description", filters=CLEAN, validators=[Length(max=2000)])
     starts_local = LocalDateTimeField("Starts", validators=[Optional()])
     ends_local = LocalDateTimeField("Ends", validators=[Optional()])
     channels = RadioField("Channels", default="both", choices=_choices(
         [("both", "Web and phone orders"), ("web", "Web only"), ("phone", "Phone orders only")]))
     unlock = RadioField("How customers get it", default="automatic", choices=_choices(
         [("automatic", "Automatic: applies by itself"), ("code", "Unlocked by a code")]))
-    code = StringField("Shared code (optional; or generate single-use codes later)", validators=[Length(max=40)])
+    code = StringField("Shared code (optional; or generate single-use codes later)", filters=CLEAN,
+                       validators=[Length(max=40)])
     is_public = BooleanField("List it on the Special offers page", default=True)
     stacking = RadioField("With other offers", default="combinable", choices=_choices(
         [("combinable", "Combinable with other offers"), ("exclusive", "Exclusive: never with another offer")]))
@@ -172,9 +185,9 @@ class PromotionForm(FlaskForm):
     min_subtotal = MoneyField("Minimum subtotal of the items it applies to ($)")
     min_quantity = WholeNumberField("Minimum number of items", validators=_bounded(0, 999, "Minimum quantity"))
     first_order_only = BooleanField("Only on a customer's first order")
-    email_domains = TextAreaField("Only for e-mail domains (one per line, like clinic.org)",
+    email_domains = TextAreaField("Only for e-mail domains (one per line, like clinic.org)", filters=CLEAN,
                                   validators=[Length(max=10000)])
-    customer_emails = TextAreaField("Only for these customers (e-mail addresses, one per line)",
+    customer_emails = TextAreaField("Only for these customers (e-mail addresses, one per line)", filters=CLEAN,
                                     validators=[Length(max=200000)])
     max_redemptions = WholeNumberField("Total redemptions", validators=_bounded(1, 10**7, "Total redemptions"))
     max_per_customer = WholeNumberField("Uses per customer", validators=_bounded(1, 1000, "Uses per customer"))
@@ -285,7 +298,7 @@ class CodeBatchForm(FlaskForm):
     count = WholeNumberField("How many codes", default=100,
                              validators=[InputRequired(message="Enter how many codes to generate."),
                                          NumberRange(1, 5000, message="Generate from 1 to 5,000 codes at a time.")])
-    prefix = StringField("Prefix (optional, like SPRING)", validators=[Length(max=20)])
+    prefix = StringField("Prefix (optional, like SPRING)", filters=CLEAN, validators=[Length(max=20)])
 
 
 class PreviewLine(Form):
@@ -297,9 +310,10 @@ class PreviewForm(Form):
     """Read from the query string (a preview changes nothing, so it is a GET form)."""
 
     lines = FieldList(FormField(PreviewLine), min_entries=PREVIEW_ROWS, max_entries=MAX_ROWS)
-    order_number = StringField("Or a past order number", validators=[Optional(), Length(max=20)])
+    order_number = StringField("Or a past order number", filters=CLEAN, validators=[Optional(), Length(max=20)])
     channel = SelectField("Channel", choices=_choices([("web", "Web"), ("phone", "Phone order")]), default="web")
-    email = StringField("Customer e-mail (optional)", validators=[Optional(), Length(max=254), valid_email])
+    email = StringField("Customer e-mail (optional)", filters=CLEAN,
+                        validators=[Optional(), Length(max=254), valid_email])
 
     lines_error = ""
 

@@ -2,6 +2,7 @@
 admin get in; and no marketing route answers odd input with a server error."""
 
 import pytest
+from hypothesis import strategies as st
 
 from shop.accounts.access import endpoint_roles
 from shop.catalogue import seeding
@@ -105,3 +106,58 @@ def test_no_marketing_route_answers_odd_input_with_a_server_error(app, client, p
                 if response.status_code >= 500:
                     failures.append(f"new {kind} {value[:10]} -> {response.status_code}")
     assert failures == []
+
+
+FUZZ_FIELDS = {
+    "name": st.text(max_size=130), "percent": st.text(max_size=12), "amount_off": st.text(max_size=14),
+    "fixed_price": st.text(max_size=14), "starts_local": st.text(max_size=20), "ends_local": st.text(max_size=20),
+    "channels": st.sampled_from(["both", "web", "phone", "", "x"]),
+    "unlock": st.sampled_from(["automatic", "code", ""]), "code": st.text(max_size=45), "priority": st.text(max_size=8),
+    "benefit_kind": st.sampled_from(["percent", "amount", "fixed_price", "buy_x_get_y", "free_shipping", "?"]),
+    "buy_quantity": st.text(max_size=6), "get_quantity": st.text(max_size=6), "get_discount": st.text(max_size=6),
+    "applies_to": st.sampled_from(["everything", "chosen"]), "min_subtotal": st.text(max_size=12),
+    "min_quantity": st.text(max_size=6), "email_domains": st.text(max_size=60),
+    "customer_emails": st.text(max_size=60),
+    "max_redemptions": st.text(max_size=12), "max_per_customer": st.text(max_size=6), "budget": st.text(max_size=12),
+    "target_kinds": st.sampled_from(["book", "course", "nonsense"]), "bundle-0-product_id": st.text(max_size=6),
+    "bundle-0-quantity": st.text(max_size=4), "version_id": st.text(max_size=6),
+}
+
+
+def test_fuzzed_promotion_forms_never_answer_5xx(app, client, promotion):
+    """Hundreds of generated form posts (new and edit): each one is saved or refused, never a server error."""
+    from hypothesis import HealthCheck, given, settings
+
+    user = UserFactory(role="marketing")
+    log_in(client, user.email, DEFAULT_PASSWORD)
+    token = _token(client, "/marketing/promotions/new")
+    urls = ["/marketing/promotions/new", f"/marketing/promotions/{promotion.id}/edit"]
+
+    @settings(max_examples=150, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(st.fixed_dictionaries({}, optional=FUZZ_FIELDS), st.sampled_from(urls))
+    def post(fields, url):
+        clean = dict(fields)
+        response = client.post(url, data={**clean, "csrf_token": token})
+        assert response.status_code in (302, 409, 422), (url, fields, response.status_code)
+
+    post()
+
+
+def test_control_characters_are_dropped_not_a_server_error(client, promotion):
+    """A NUL byte cannot be stored in PostgreSQL: the forms drop control characters before anything else."""
+    from tests.integration.test_marketing_promotions import promo_form
+
+    user = UserFactory(role="marketing")
+    log_in(client, user.email, DEFAULT_PASSWORD)
+    token = _token(client, "/marketing/promotions/new")
+    response = client.post("/marketing/promotions/new", data={
+        **promo_form(name="Spring\x00 Sale", public_description="x\x00y", unlock="code", code="NU\x00LL",
+                     email_domains="clinic\x00.org", customer_emails="p\x00at@example.com"), "csrf_token": token})
+    assert response.status_code == 302
+    created = db.session.scalars(db.select(Promotion).where(Promotion.id != promotion.id)).one()
+    assert (created.name, created.public_description, created.email_domains) == ("Spring Sale", "xy", "clinic.org")
+    assert created.codes[0].code == "NULL" and created.customers[0].email == "pat@example.com"
+    page = client.get(f"/marketing/promotions/{promotion.id}",
+                      query_string={"preview": "1", "email": "a\x00b@example.com", "order_number": "STR\x00-1"})
+    assert page.status_code == 422 and "No order numbered STR-1." in page.get_data(as_text=True)

@@ -448,3 +448,25 @@ def test_saving_the_edit_form_unchanged_changes_nothing(client, marketer):
     assert _snapshot(db.session.get(Promotion, promotion.id)) == before
     entry = db.session.scalars(select(AuditEntry).filter_by(action="promotion.update")).one()
     assert entry.summary == "saved without changes"
+
+
+def test_an_edit_racing_another_save_is_refused_by_the_version_check(app, client, marketer):
+    """Both marketers loaded version N; the other one saved first (between our check and our write)."""
+    from sqlalchemy import update
+
+    from shop.promotions import admin_services
+    from shop.promotions.forms import PromotionForm, initial_data
+
+    promotion = create_promotion(client)
+    version = promotion.version_id
+    with app.test_request_context():
+        data = PromotionForm(data=initial_data(promotion, "UTC")).to_input()
+    data.name = "Mine"
+    with db.engine.begin() as other:  # the other marketer's save, committed meanwhile
+        other.execute(update(Promotion).where(Promotion.id == promotion.id)
+                      .values(name="Theirs", version_id=Promotion.version_id + 1))
+    with pytest.raises(admin_services.StaleEdit):
+        admin_services.update(promotion, data, "UTC", version)
+    db.session.expire_all()
+    assert db.session.get(Promotion, promotion.id).name == "Theirs"
+    assert db.session.scalar(select(func.count(AuditEntry.id)).filter_by(action="promotion.update")) == 0
