@@ -98,6 +98,13 @@ def owned_course_ids(email=None, user=None):
 
 def check_line(items, product, quantity, owned):
     """Raise CartError if the cart `items` ({product: quantity}) may not hold `quantity` of product."""
+    check_line_holding(items, product, quantity, owned, held=None)
+
+
+def check_line_holding(items, product, quantity, owned, held=None):
+    """check_line for a cart whose order already holds copies: `held` is {book id: copies} taken from stock
+    for this very cart (a phone order's hold), which count as available to it."""
+    held = held or {}
     if product is None or not product.is_active:
         raise CartError("That product is no longer available.")
     if product.kind == KIND_MEMBERSHIP:
@@ -125,11 +132,12 @@ def check_line(items, product, quantity, owned):
         book = product if product.id == book_id else next(
             p.component for p in product.components if p.component_id == book_id)
         wanted = copies_needed.get(book_id, 0) + copies
-        if book.stock <= 0:
+        free = book.stock + held.get(book_id, 0)
+        if free <= 0:
             raise CartError(f"{book.title} is out of stock.")
-        if wanted > book.stock:
-            raise CartError(f"Only {book.stock} {'copy' if book.stock == 1 else 'copies'} of {book.title} "
-                            f"{'is' if book.stock == 1 else 'are'} in stock.")
+        if wanted > free:
+            raise CartError(f"Only {free} {'copy' if free == 1 else 'copies'} of {book.title} "
+                            f"{'is' if free == 1 else 'are'} in stock.")
 
 
 def _items(cart):
@@ -258,3 +266,80 @@ def clear_lines(cart_id, quantities):
             db.session.delete(item)
         elif bought:
             item.quantity -= bought
+
+
+# ---- carts named explicitly (a phone order keyed in by staff: no session, no logged-in customer) -------
+# These change the session's objects and leave the commit to the caller, so that a cart change and the
+# stock held for it are written together or not at all.
+
+def new_cart(token_prefix=""):
+    """A cart that belongs to no browser session and no customer (e.g. token_prefix="phone-")."""
+    cart = Cart(token=f"{token_prefix}{secrets.token_hex(16)}", user_id=None)
+    db.session.add(cart)
+    db.session.flush()
+    return cart
+
+
+def cart_by_token(token, token_prefix=""):
+    """The cart with this token, if the token has the prefix (a session's cart is never found this way)."""
+    if not isinstance(token, str) or not token.startswith(token_prefix) or len(token) > 64:
+        return None
+    return db.session.execute(db.select(Cart).filter_by(token=token)).scalar_one_or_none()
+
+
+def books_held_by(cart):
+    """{book product id: copies} the cart's items take from stock."""
+    copies = {}
+    for item in cart.items:
+        for book_id, count in _books_in(item.product, item.quantity).items():
+            copies[book_id] = copies.get(book_id, 0) + count
+    return copies
+
+
+def add_to_cart(cart, product_id, quantity, owned, held=None):
+    """Add `quantity` of a product to this cart (to any already there), by the cart's rules. Not committed."""
+    product = _product(product_id)
+    items = _items(cart)
+    existing = items.get(product, 0) if product else 0
+    if existing and product is not None and product.one_per_customer:
+        raise CartError(f"{product.title} is already in the order. It is one per customer.")
+    check_line_holding(items, product, existing + quantity, owned, held)
+    item = next((i for i in cart.items if i.product_id == product.id), None)
+    if item is None:
+        cart.items.append(CartItem(product=product, quantity=quantity))
+    else:
+        item.quantity = existing + quantity
+    return product
+
+
+def set_cart_quantity(cart, product_id, quantity, owned, held=None):
+    """Change a line's quantity (0 removes it). Not committed."""
+    item = next((i for i in cart.items if i.product_id == product_id), None)
+    if item is None:
+        raise CartError("That item is not in the order any more.")
+    if quantity == 0:
+        return remove_from_cart(cart, product_id)
+    check_line_holding(_items(cart), item.product, quantity, owned, held)
+    item.quantity = quantity
+    return item.product
+
+
+def remove_from_cart(cart, product_id):
+    item = next((i for i in cart.items if i.product_id == product_id), None)
+    if item is None:
+        return None
+    cart.items.remove(item)
+    return item.product
+
+
+def cart_problems(cart, owned, held=None):
+    """check_line for every line of this cart, for a customer owning the courses `owned`."""
+    found = []
+    items = _items(cart)
+    for product, quantity in items.items():
+        others = {p: q for p, q in items.items() if p.id != product.id}
+        try:
+            check_line_holding(others, product, quantity, owned, held)
+        except CartError as error:
+            found.append(str(error))
+    return found

@@ -102,3 +102,13 @@ def _course_titles(order):
             if combo is not None:
                 titles.extend(c.component.title for c in combo.components if c.component.kind == KIND_COURSE)
     return titles
+
+
+
+def payment_link(order, pay_url, expires_at):
+    """A phone order's secure payment link (each link sent is its own e-mail: no dedupe key)."""
+    number = order.number or str(order.id)
+    context = {"order": order, "number": number, "lines": list(order.lines), "adjustments": _adjustments(order),
+               "pay_url": pay_url, "expires_at": expires_at}
+    subject = f"Pay for your order {number} from {current_app.config['SHOP_NAME']}"
+    return _enqueue_rendered("payment_link", order.email, subject, context, order_id=order.id)

@@ -74,8 +74,10 @@ def _sync(payment, intent, source):
     return PaymentOutcome(RESULT_PENDING, order, "Your payment is being processed.")
 
 
-def pay_with_card(order, payment_method_id):
-    """Charge the order's total to this payment method, once, whatever the number of clicks."""
+def pay_with_card(order, payment_method_id, *, moto=False):
+    """Charge the order's total to this payment method, once, whatever the number of clicks.
+
+    `moto`: staff keyed the card in for a phone order (see stripe_gateway.create_and_confirm)."""
     if order.status == STATUS_PAID:
         return PaymentOutcome(RESULT_PAID, order)
     if order.status != STATUS_PENDING_PAYMENT:
@@ -92,7 +94,7 @@ def pay_with_card(order, payment_method_id):
     try:
         intent = processor.create_and_confirm(
             amount_cents=order.total_cents, currency=order.currency, payment_method=payment_method_id,
-            idempotency_key=key, metadata={"order_id": str(order.id), "order_number": order.number},
+            idempotency_key=key, metadata={"order_id": str(order.id), "order_number": order.number}, moto=moto,
         )
     except gateway.PaymentError as error:
         payment.status = PAYMENT_FAILED

@@ -34,8 +34,13 @@ def _intent(obj):
     )
 
 
-def create_and_confirm(*, amount_cents, currency, payment_method, idempotency_key, metadata):
-    """Create a PaymentIntent for exactly this amount and confirm it with the customer's payment method."""
+def create_and_confirm(*, amount_cents, currency, payment_method, idempotency_key, metadata, moto=False):
+    """Create a PaymentIntent for exactly this amount and confirm it with the customer's payment method.
+
+    `moto`: a card keyed in by staff for a mail or telephone order (exempt from 3-D Secure; the Stripe
+    account must be enabled for MOTO payments).
+    """
+    options = {"payment_method_options": {"card": {"moto": True}}} if moto else {}
     try:
         intent = stripe.PaymentIntent.create(
             amount=amount_cents,
@@ -45,6 +50,7 @@ def create_and_confirm(*, amount_cents, currency, payment_method, idempotency_ke
             confirm=True,
             metadata=metadata,
             idempotency_key=idempotency_key,
+            **options,
         )
     except stripe.CardError as error:
         raise PaymentDeclined(error.user_message or "Your card was declined.") from error
