@@ -59,6 +59,7 @@ def dashboard():
     return render_template(
         "backoffice/admin/dashboard.html",
         counts=dashboard_service.counts(current_app.config["SHOP_TIMEZONE"]),
+        today=dashboard_service.local_today(current_app.config["SHOP_TIMEZONE"]).isoformat(),
         low_stock=stock_admin.low_stock_books(),
         default_threshold=settings.get_setting("LOW_STOCK_THRESHOLD"),
         quick_links=QUICK_LINKS,

@@ -24,12 +24,15 @@ class Counts:
     to_ship: int
 
 
+def local_today(tz_name, now=None):
+    """Today's date in the shop's time zone."""
+    return (now or utcnow()).replace(tzinfo=UTC).astimezone(ZoneInfo(tz_name)).date()
+
+
 def start_of_today(tz_name, now=None):
     """Midnight in the shop's time zone, as naive UTC (the form the database stores)."""
-    now = now or utcnow()
     zone = ZoneInfo(tz_name)
-    local = now.replace(tzinfo=UTC).astimezone(zone)
-    midnight = datetime.combine(local.date(), time(0), tzinfo=zone)
+    midnight = datetime.combine(local_today(tz_name, now), time(0), tzinfo=zone)
     return midnight.astimezone(UTC).replace(tzinfo=None)
 
 

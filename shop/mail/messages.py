@@ -112,3 +112,39 @@ def payment_link(order, pay_url, expires_at):
                "pay_url": pay_url, "expires_at": expires_at}
     subject = f"Pay for your order {number} from {current_app.config['SHOP_NAME']}"
     return _enqueue_rendered("payment_link", order.email, subject, context, order_id=order.id)
+
+
+TRACKING_URLS = {  # carrier (lower case) -> the carrier's tracking page for a number
+    "usps": "https://tools.usps.com/go/TrackConfirmAction?tLabels={}",
+    "ups": "https://www.ups.com/track?tracknum={}",
+    "fedex": "https://www.fedex.com/fedextrack/?trknbr={}",
+    "dhl": "https://www.dhl.com/en/express/tracking.html?AWB={}",
+    "canada post": "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={}",
+}
+
+
+def tracking_url(carrier, tracking_number):
+    """The carrier's tracking page for this number, or None for an unknown carrier or no number."""
+    from urllib.parse import quote
+
+    template = TRACKING_URLS.get(" ".join((carrier or "").lower().split()))
+    return template.format(quote(tracking_number, safe="")) if template and tracking_number else None
+
+
+def shipment_notification(order, shipment):
+    """The customer's "your order has shipped" e-mail: what is in this parcel, carrier and tracking number.
+
+    One per shipment (dedupe key `shipment:<id>`), so a partial shipment and the rest each send their own.
+    """
+    number = order.number or str(order.id)
+    shipped = {line.order_line_id: line.quantity for line in shipment.lines}
+    lines = [(line, shipped[line.id]) for line in order.lines if line.id in shipped]
+    left = order.fulfilment_status != "shipped"
+    context = {
+        "order": order, "number": number, "shipment": shipment, "lines": lines, "more_to_come": left,
+        "tracking_url": tracking_url(shipment.carrier, shipment.tracking_number),
+        "address_lines": order.shipping_address_lines,
+    }
+    subject = f"Your order {number} has {'partly ' if left else ''}shipped"
+    return _enqueue_rendered("shipment", order.email, subject, context, dedupe_key=f"shipment:{shipment.id}",
+                             order_id=order.id)

@@ -93,3 +93,29 @@ def parse_webhook(payload, signature_header):
     obj = obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
     intent = _intent(obj) if obj.get("object") == "payment_intent" else None
     return Event(id=event["id"], type=event["type"], intent=intent)
+
+
+def refund(intent_id, amount_cents, idempotency_key, reason):
+    """Refund `amount_cents` of a succeeded PaymentIntent; returns (refund id, status).
+
+    The shop's reason goes in the refund's metadata (Stripe's own `reason` field takes only three fixed
+    values). PaymentDeclined when Stripe refuses the refund (its message is safe to show staff, e.g. the
+    charge was already refunded); GatewayError when Stripe cannot be reached or fails (logged).
+    """
+    try:
+        result = stripe.Refund.create(
+            payment_intent=intent_id,
+            amount=amount_cents,
+            metadata={"reason": (reason or "")[:500]},
+            idempotency_key=idempotency_key,
+        )
+    except (stripe.CardError, stripe.InvalidRequestError) as error:
+        log.warning("Stripe refused a refund of %s on %s: %s", amount_cents, intent_id, error.user_message)
+        raise PaymentDeclined(error.user_message or "Stripe refused the refund.") from error
+    except stripe.StripeError as error:
+        log.error("Stripe error refunding %s: %s", intent_id, error)
+        raise GatewayError("We could not reach the card processor: nothing was refunded. Try again.") from error
+    data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    if data.get("status") in ("failed", "canceled"):
+        raise PaymentDeclined(f"Stripe could not make the refund ({data.get('failure_reason') or data['status']}).")
+    return data["id"], data.get("status") or "succeeded"

@@ -1,0 +1,235 @@
+"""Refunds, full or partial, by amount or by line; through Stripe for card payments, manual for checks.
+
+Rules:
+- a refund never takes the order past what was paid: one conditional UPDATE
+  (`SET refunded_cents = refunded_cents + :a WHERE refunded_cents + :a <= paid_cents`) reserves the
+  amount before the processor is called, so two refunds at once cannot exceed it on any database;
+- a line refund gives back what was really paid for those units: the line's total (after its
+  discount) shared over its units to the cent (shop.money.allocate), so refunding every unit one at
+  a time gives back exactly the line's total;
+- staff may refund up to the STAFF_REFUND_LIMIT_CENTS setting per order (all refunds on the order
+  together, so a large refund cannot be split into small ones); admins any amount;
+- card payments are refunded on the order's succeeded PaymentIntent with an idempotency key kept on
+  the Refund row (unique): a form sent twice makes one refund. Checks and money orders are recorded
+  as manual refunds (the shop pays them back outside Stripe).
+
+The amount is reserved and the Refund row saved (pending) before calling Stripe; if Stripe refuses or
+cannot be reached the reservation is given back and the row marked failed. A crash between Stripe's
+answer and our commit leaves a pending row holding the amount: never a refund counted twice.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from shop.accounts.models import ROLE_ADMIN
+from shop.backoffice import audit
+from shop.extensions import db
+from shop.money import allocate, format_cents
+from shop.orders import services
+from shop.orders.editing import ActionRefused
+from shop.orders.fulfilment import refunded_units
+from shop.orders.models import (
+    PAY_CHECK,
+    PAYMENT_SUCCEEDED,
+    REFUND_MANUAL,
+    REFUND_STRIPE,
+    STATUS_CANCELLED,
+    STATUS_PAID,
+    Order,
+    Payment,
+    Refund,
+    RefundLine,
+)
+from shop.payments.gateway import PaymentError
+
+REFUND_PENDING = "pending"
+REFUND_SUCCEEDED = "succeeded"
+REFUND_FAILED = "failed"
+REFUNDABLE_STATUSES = (STATUS_PAID, STATUS_CANCELLED)
+REASON_MAX = 500
+KEY_MAX = 80
+
+
+@dataclass(frozen=True)
+class RefundableLine:
+    line: object
+    refunded: int  # units already refunded by line
+
+    @property
+    def units_left(self):
+        return self.line.quantity - self.refunded
+
+
+def staff_limit_cents():
+    """The most staff (not admins) may refund on one order: the admin setting, else the app config."""
+    try:
+        from shop.backoffice.settings import get_setting
+    except ImportError:
+        return int(current_app.config.get("STAFF_REFUND_LIMIT_CENTS", 10000))
+    return int(get_setting("STAFF_REFUND_LIMIT_CENTS"))
+
+
+def refundable_cents(order):
+    return max(0, _paid_cents(order) - order.refunded_cents)
+
+
+def _paid_cents(order):
+    # orders paid before paid_cents was kept (and any path that does not set it) paid their total
+    if order.paid_cents or order.paid_at is None:
+        return order.paid_cents
+    return order.total_cents
+
+
+def refundable_lines(order):
+    done = refunded_units([order.id])
+    return [RefundableLine(line, done.get(line.id, 0)) for line in order.lines]
+
+
+def line_amounts(order, quantities):
+    """{line_id: (units, cents)} for a refund of `quantities` ({line_id: units}); ActionRefused if impossible."""
+    lines = {item.line.id: item for item in refundable_lines(order)}
+    amounts = {}
+    for line_id, units in quantities.items():
+        item = lines.get(line_id)
+        if item is None:
+            raise ActionRefused("That line is not part of this order.", field=f"refund-qty-{line_id}")
+        if units < 0 or units > item.units_left:
+            raise ActionRefused(f"{item.line.title}: refund between 0 and {item.units_left} "
+                                f"unit{'s' if item.units_left != 1 else ''}.", field=f"refund-qty-{line_id}")
+        if units:
+            shares = allocate(item.line.total_cents, [1] * item.line.quantity)
+            amounts[line_id] = (units, sum(shares[item.refunded:item.refunded + units]))
+    return amounts
+
+
+def _card_payment(order):
+    return db.session.execute(
+        select(Payment).where(Payment.order_id == order.id, Payment.status == PAYMENT_SUCCEEDED,
+                              Payment.provider == "stripe", Payment.intent_id.is_not(None))
+        .order_by(Payment.id.desc())
+    ).scalars().first()
+
+
+def refund_method(order):
+    """(REFUND_STRIPE, intent id) or (REFUND_MANUAL, None); ActionRefused (409) when neither is possible."""
+    payment = _card_payment(order)
+    if payment is not None:
+        return REFUND_STRIPE, payment.intent_id
+    if order.payment_method == PAY_CHECK or db.session.scalar(
+            select(Payment.id).where(Payment.order_id == order.id, Payment.status == PAYMENT_SUCCEEDED,
+                                     Payment.provider != "stripe")):
+        return REFUND_MANUAL, None
+    raise ActionRefused(f"No successful card payment is recorded for order {order.number}, so it cannot be "
+                        "refunded through Stripe.", status=409)
+
+
+def check_allowed(order, amount_cents, actor):
+    """Raise ActionRefused (422, 409 or 403) if `actor` may not refund `amount_cents` on this order now."""
+    if order.status not in REFUNDABLE_STATUSES or _paid_cents(order) <= 0:
+        raise ActionRefused(f"Order {order.number} has not been paid: there is nothing to refund.", status=409)
+    if amount_cents <= 0:
+        raise ActionRefused("Enter an amount to refund, or choose the units to refund.", field="amount")
+    left = refundable_cents(order)
+    if amount_cents > left:
+        raise ActionRefused(f"At most {format_cents(left)} can be refunded on order {order.number} (paid "
+                            f"{format_cents(_paid_cents(order))}, refunded {format_cents(order.refunded_cents)}).",
+                            field="amount")
+    if actor.role != ROLE_ADMIN:
+        limit = staff_limit_cents()
+        if order.refunded_cents + amount_cents > limit:
+            raise ActionRefused(
+                f"Staff may refund up to {format_cents(limit)} per order; this would make "
+                f"{format_cents(order.refunded_cents + amount_cents)}. Ask an admin to make this refund.", status=403)
+
+
+def _reserve(order, amount_cents, cap=None):
+    """Add the amount to refunded_cents if it stays within what was paid (and `cap`); False if it would not."""
+    db.session.execute(
+        update(Order).where(Order.id == order.id, Order.paid_cents == 0, Order.paid_at.is_not(None),
+                            Order.status.in_(REFUNDABLE_STATUSES))
+        .values(paid_cents=Order.total_cents).execution_options(synchronize_session=False))
+    result = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status.in_(REFUNDABLE_STATUSES),
+               Order.refunded_cents + amount_cents <= Order.paid_cents,
+               *([Order.refunded_cents + amount_cents <= cap] if cap is not None else []))
+        .values(refunded_cents=Order.refunded_cents + amount_cents, version_id=Order.version_id + 1)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def _release(order, amount_cents):
+    db.session.execute(
+        update(Order).where(Order.id == order.id, Order.refunded_cents >= amount_cents)
+        .values(refunded_cents=Order.refunded_cents - amount_cents, version_id=Order.version_id + 1)
+        .execution_options(synchronize_session=False))
+
+
+def refund(order, *, actor, reason, idempotency_key, amount_cents=None, line_quantities=None):
+    """Refund an amount, or the units in `line_quantities` ({line_id: units}). Returns the Refund row.
+
+    ActionRefused: 422 for bad input, 403 over the staff limit, 409 when the order cannot be refunded
+    (or the same form was sent twice), 502 when Stripe refuses or cannot be reached.
+    """
+    from shop.payments import stripe_gateway
+
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ActionRefused("Give a reason for the refund (the customer may see it).", field="reason")
+    if len(reason) > REASON_MAX:
+        raise ActionRefused(f"The reason is at most {REASON_MAX} characters.", field="reason")
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > KEY_MAX:
+        raise ActionRefused("This form is incomplete: reload the page and try again.", status=400)
+    lines = line_amounts(order, line_quantities or {})
+    if lines:
+        amount_cents = sum(cents for _, cents in lines.values())
+    check_allowed(order, amount_cents or 0, actor)
+    method, intent_id = refund_method(order)
+    row = Refund(order_id=order.id, amount_cents=amount_cents, reason=reason, method=method,
+                 idempotency_key=f"refund:{order.id}:{key}", staff_id=actor.id,
+                 status=REFUND_PENDING if method == REFUND_STRIPE else REFUND_SUCCEEDED)
+    row.lines = [RefundLine(order_line_id=line_id, quantity=units, amount_cents=cents)
+                 for line_id, (units, cents) in lines.items()]
+    db.session.add(row)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise ActionRefused("This refund has already been made (the form was sent twice).", status=409) from None
+    if not _reserve(order, amount_cents, cap=None if actor.role == ROLE_ADMIN else staff_limit_cents()):
+        db.session.rollback()
+        db.session.refresh(order)
+        raise ActionRefused(f"Another refund was made meanwhile: {format_cents(order.refunded_cents)} is refunded "
+                            f"already, at most {format_cents(refundable_cents(order))} "
+                            f"can still be refunded on order {order.number}.", status=409, field="amount")
+    units = [f"{lines[line.id][0]} × {line.title}" for line in order.lines if line.id in lines]
+    what = format_cents(amount_cents) + (f" ({', '.join(units)})" if units else "")
+    if method == REFUND_MANUAL:
+        _finish(order, row, actor, f"Refund of {what} recorded as manual (pay it back by check): {reason}")
+        return row
+    db.session.commit()  # the reservation and the pending row are saved before Stripe moves any money
+    try:
+        provider_id, _status = stripe_gateway.refund(intent_id, amount_cents, row.idempotency_key, reason)
+    except PaymentError as error:
+        _release(order, amount_cents)
+        row.status = REFUND_FAILED
+        services.record(order, "refund_failed", f"Refund of {what} failed: {error.message}", actor_id=actor.id)
+        db.session.commit()
+        db.session.refresh(order)
+        raise ActionRefused(f"The refund was not made: {error.message}", status=502) from error
+    row.provider_refund_id = provider_id
+    row.status = REFUND_SUCCEEDED
+    _finish(order, row, actor, f"Refunded {what} through Stripe ({provider_id}): {reason}")
+    return row
+
+
+def _finish(order, row, actor, summary):
+    row.status = REFUND_SUCCEEDED
+    services.record(order, "refunded", summary, actor_id=actor.id)
+    audit.record("refunded", "order", order.id, summary[:500], actor=actor)
+    db.session.commit()
+    db.session.refresh(order)
