@@ -108,7 +108,7 @@ def quote_lines(lines, country="US", shipping_code="", *, channel="web", email="
     breakdown = engine.price(pricing_cart, context.promotions, now)
     # uses and budget change with every order: the cached ones are checked for what applied
     fresh = loader.with_fresh_counters(context.promotions, {a.promotion_id for a in breakdown.adjustments})
-    if fresh != context.promotions:
+    if fresh is not context.promotions:
         context = replace(context, promotions=fresh)
         breakdown = engine.price(pricing_cart, fresh, now)
     return Quote(breakdown, methods, selected, country, promo_codes.statuses(context, breakdown), context)

@@ -188,12 +188,14 @@ def _failed(message, visitor, ip):
         ratelimit.hit(GUESSES_PER_VISITOR, visitor)
     if ip:
         ratelimit.hit(GUESSES_PER_IP, ip)
-    db.session.commit()  # only the attempt: the cart is unchanged
+    if visitor or ip:
+        db.session.commit()  # only the attempt: the cart is unchanged
     return CodeError(message)
 
 
 def apply_code(cart, text, email="", channel="web", now=None, *, user=None, visitor="", ip="", country="US"):
-    """Add the code to the cart if it gives something on it; returns a message, or raises CodeError."""
+    """Add the code to the cart if it gives something on it (committed); returns a message for the customer,
+    or raises CodeError (422, or 429 once `visitor` or `ip` failed too often; each failure is recorded)."""
     from shop.checkout import services as checkout  # checkout prices carts with codes: imported when used
 
     now = now or utcnow()
@@ -201,7 +203,6 @@ def apply_code(cart, text, email="", channel="web", now=None, *, user=None, visi
     if not code:
         raise CodeError("Enter a promo code.")
     if _limited(visitor, ip):
-        db.session.rollback()
         raise CodeError("Too many promo codes tried. Please wait ten minutes, then try again.", status=429)
     if cart is None or not cart.items:
         raise CodeError("Add something to your cart first, then enter your promo code.")

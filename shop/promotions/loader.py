@@ -224,23 +224,23 @@ def with_fresh_counters(promotions, ids):
     """The promotions, with uses and budget left re-read from the database for those in `ids` (one query)."""
     wanted = {p.id for p in promotions if p.id in ids and (p.uses_left is not None or p.budget_left_cents is not None)}
     if not wanted:
-        return tuple(promotions)
+        return promotions if isinstance(promotions, tuple) else tuple(promotions)
     fresh = {row.id: row for row in db.session.execute(
         db.select(Promotion.id, Promotion.max_redemptions, Promotion.redemption_count, Promotion.budget_cents,
                   Promotion.discount_given_cents).where(Promotion.id.in_(sorted(wanted)))
     )}
-    result = []
+    changed = {}
     for p in promotions:
         row = fresh.get(p.id)
-        if row is not None:
-            p = replace(
-                p,
-                uses_left=None if row.max_redemptions is None else max(0, row.max_redemptions - row.redemption_count),
-                budget_left_cents=None if row.budget_cents is None
-                else max(0, row.budget_cents - row.discount_given_cents),
-            )
-        result.append(p)
-    return tuple(result)
+        if row is None:
+            continue
+        uses = None if row.max_redemptions is None else max(0, row.max_redemptions - row.redemption_count)
+        budget = None if row.budget_cents is None else max(0, row.budget_cents - row.discount_given_cents)
+        if (uses, budget) != (p.uses_left, p.budget_left_cents):
+            changed[p.id] = replace(p, uses_left=uses, budget_left_cents=budget)
+    if not changed:
+        return promotions if isinstance(promotions, tuple) else tuple(promotions)
+    return tuple(changed.get(p.id, p) for p in promotions)
 
 
 def customer_uses(promotion_ids, email="", user_id=None):

@@ -220,3 +220,54 @@ def test_a_fixed_price_set_built_from_a_promotion(client, items, payments_on):
     [order] = orders_placed()
     assert order.discount_cents == 4995 + 10000 - 12000
     assert order.subtotal_cents - order.discount_cents == 12000
+
+
+def test_a_payment_after_expiry_counts_the_use_again(client, items, payments_on):
+    _, course = items
+    code = PromotionCodeFactory(code="LATE", promotion__name="Late payer", promotion__max_redemptions=1)
+    add_to_cart(client, course)
+    apply(client, "LATE")
+    form, _ = checkout_page(client)
+    answer = place(client, ls.card_payment_method(payments_on, ls.CARD_3DS), form=form).get_json()
+    assert answer["status"] == "requires_action"
+    intent_id = ls.authenticate_3ds(payments_on, answer["client_secret"])
+    orders.expire_unpaid(now=utcnow() + timedelta(minutes=31))
+    db.session.expire_all()
+    assert counters(code.promotion_id) == (0, 0)
+    payload, header = ls.signed_event("payment_intent.succeeded", ls.retrieve_intent(intent_id), "evt_late_promo")
+    client.post("/stripe/webhook", data=payload, headers={"Stripe-Signature": header,
+                                                            "Content-Type": "application/json"})
+    db.session.expire_all()
+    [order] = orders_placed()
+    assert order.status == "paid" and order.discount_cents == 1000
+    assert counters(code.promotion_id) == (1, 1000)  # the customer paid the discounted price: it counts
+    assert db.session.execute(db.select(PromotionRedemption.status)).scalar_one() == "confirmed"
+
+
+def test_release_for_order_gives_back_a_paid_orders_uses_when_asked(client, items, payments_on):
+    from shop.promotions import redemptions
+
+    _, course = items
+    promotion = PromotionFactory(name="Spring Sale", max_redemptions=10)
+    assert buy(client, payments_on, course).get_json()["status"] == "paid"
+    [order] = orders_placed()
+    assert redemptions.release_for_order(order) == 0  # confirmed uses stay unless asked
+    assert redemptions.release_for_order(order, include_confirmed=True) == 1
+    db.session.commit()
+    assert counters(promotion.id) == (0, 0)
+    assert redemptions.release_for_order(order, include_confirmed=True) == 0
+
+
+def test_a_preview_prices_products_with_a_draft_promotion_and_says_why_others_do_not_apply(app, items):
+    from shop.promotions import offers
+
+    book, course = items
+    draft = PromotionFactory(name="Draft deal", state="draft", basis_points=2500, requires_code=True)
+    PromotionFactory(name="Big carts", basis_points=1000, min_subtotal_cents=100000)
+    quote = offers.preview([(course, 1), (book, 2)], promotion_id=draft.id, email="pat@example.com")
+    b = quote.breakdown
+    assert [a.name for a in b.adjustments] == ["Draft deal"]
+    assert b.discount_cents == 4998  # 25 % of $199.90 is $49.975: rounded half up
+    assert sum(line.discount_cents for line in b.lines) == b.discount_cents
+    assert {n.name: n.reason for n in b.not_applied} == {"Big carts": "minimum subtotal $1,000.00 not reached"}
+    assert offers.preview([(course, 1)]).breakdown.discount_cents == 0  # a draft is not live
