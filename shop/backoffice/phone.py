@@ -29,6 +29,7 @@ from shop.backoffice.phone_forms import (
 from shop.backoffice.phone_orders import DraftGone, ManyMatches, PhoneOrderError
 from shop.extensions import db
 from shop.orders.models import CHANNEL_PHONE, Order
+from shop.payments import links
 from shop.payments import services as payments
 from shop.payments.manual import ManualPaymentError
 
@@ -235,7 +236,7 @@ def remove_item(draft, form, product_id):
 @_uses(CodeForm)
 def apply_code(draft, form):
     if request.form.get("remove"):
-        phone_orders.remove_code(draft, request.form["remove"][:60])
+        phone_orders.remove_code(draft, phone_lookup.clean_query(request.form["remove"])[:60])
         return _back(draft, "code")
     if not form.code.data:
         raise PhoneOrderError("Type the code the caller quotes.", "code")
@@ -281,7 +282,7 @@ def _answer(draft, placed):
 @_uses(DetailsForm)
 def place(draft, form):
     _update_details(draft, form)
-    placed = phone_orders.place(draft, _staff(), form.payment.data, (form.payment_method_id.data or "").strip())
+    placed = phone_orders.place(draft, _staff(), form.payment.data, links.processor_id(form.payment_method_id.data))
     return _answer(draft, placed)
 
 
@@ -289,7 +290,7 @@ def place(draft, form):
 @_uses(DraftForm)
 def confirm_card(draft, form):
     """After 3-D Secure on this page: the server asks the processor how the card payment ended."""
-    intent_id = (request.form.get("payment_intent") or "")[:120]
+    intent_id = links.processor_id(request.form.get("payment_intent"))
     if not intent_id:
         raise PhoneOrderError("Missing payment reference.", "payment", status=400)
     outcome = payments.refresh_from_processor(draft.order, intent_id)
@@ -301,7 +302,9 @@ def confirm_card(draft, form):
 def discard(draft, form):
     order = phone_orders.discard(draft, _staff())
     flash(f"Draft {order.number} discarded; its items are back in stock. Log the call if it needs a note.", "success")
-    return redirect(url_for("phone.calls", focus="outcome"), code=303)
+    return redirect(url_for("phone.calls", focus="outcome", caller_name=order.customer_name or None,
+                            caller_phone=order.caller_phone or order.phone or None,
+                            caller_email=order.email or None), code=303)
 
 
 # ---- a placed phone order: payment by check or link ------------------------------------------------
@@ -315,7 +318,6 @@ def _order(number):
 
 def _order_page(order, status=200, check_form=None, error=None):
     from shop.backoffice.audit import entries_for
-    from shop.payments import links
 
     return render_template(
         "backoffice/phone/order.html", order=order, check_form=check_form or RecordCheckForm(formdata=None),
@@ -365,7 +367,10 @@ def _calls_page(form=None, status=200, error=None):
     page = request.args.get("page", "1")
     result = call_log.search(request.args.get("q", ""), request.args.get("outcome", "")[:20],
                              int(page) if page.isdigit() and len(page) < 6 else 1)
-    return render_template("backoffice/phone/calls.html", result=result, form=form or CallForm(formdata=None),
+    if form is None:  # a call that ended without an order: its caller, from the discarded draft
+        form = CallForm(formdata=None, data={name: phone_lookup.clean_query(request.args.get(name, ""))
+                                             for name in ("caller_name", "caller_phone", "caller_email")})
+    return render_template("backoffice/phone/calls.html", result=result, form=form,
                            error=error, labels=call_log.OUTCOME_LABELS, callbacks=call_log.callbacks_due(),
                            focus=request.args.get("focus", "")[:20]), status
 

@@ -26,7 +26,10 @@ ADDRESS_KEYS = ("name", "line1", "line2", "city", "region", "postal_code", "coun
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Typed text without control characters (PostgreSQL refuses NUL) and surrounding spaces."""
+    if not isinstance(value, str):
+        return value
+    return "".join(ch for ch in value if ch.isprintable() or ch in "\n\t").strip()
 
 
 def _countries():
@@ -36,11 +39,11 @@ def _countries():
 class DraftForm(FlaskForm):
     """Every change to a draft names it; the draft is created by the first change when there is none."""
 
-    draft = HiddenField(validators=[Optional(), Length(max=64)])
+    draft = HiddenField(validators=[Optional(), Length(max=64)], filters=[_strip])
 
 
 class UseCallerForm(DraftForm):
-    key = HiddenField(validators=[InputRequired("Choose a caller."), Length(max=40)])
+    key = HiddenField(validators=[InputRequired("Choose a caller."), Length(max=40)], filters=[_strip])
 
 
 class NewCustomerForm(DraftForm):
@@ -84,12 +87,12 @@ class DetailsForm(DraftForm):
     ship_region = StringField("State / province", validators=[Optional(), Length(max=120)], filters=[_strip])
     ship_postal_code = StringField("ZIP / postal code", validators=[Optional(), Length(max=20)], filters=[_strip])
     ship_country = SelectField("Country", choices=_countries, default="US")
-    shipping_method = RadioField("Shipping method", choices=[], validate_choice=False)
+    shipping_method = RadioField("Shipping method", choices=[], validate_choice=False, filters=[_strip])
     caller_phone = TelField("Caller's number", validators=[Optional(), Length(max=40)], filters=[_strip])
-    call_notes = TextAreaField("Call notes", validators=[Optional(), Length(max=4000)])
+    call_notes = TextAreaField("Call notes", validators=[Optional(), Length(max=4000)], filters=[_strip])
     payment = RadioField("Payment", choices=[SelectChoice(k, v) for k, v in METHOD_LABELS.items()], default="card",
                          validators=[InputRequired("Choose how the caller pays.")])
-    payment_method_id = HiddenField(validators=[Optional(), Length(max=120)])
+    payment_method_id = HiddenField(validators=[Optional(), Length(max=120)], filters=[_strip])
 
     def address(self):
         return {key: getattr(self, f"ship_{key}").data or "" for key in ADDRESS_KEYS}
@@ -111,4 +114,5 @@ class CallForm(FlaskForm):
     callback_due = StringField("Call back at (for a callback)", validators=[Optional(), Length(max=30)],
                                filters=[_strip])
     order_number = StringField("Order number (optional)", validators=[Optional(), Length(max=20)], filters=[_strip])
-    notes = TextAreaField("Notes", validators=[InputRequired("Write a note about the call."), Length(max=4000)])
+    notes = TextAreaField("Notes", validators=[InputRequired("Write a note about the call."), Length(max=4000)],
+                          filters=[_strip])

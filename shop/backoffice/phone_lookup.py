@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_
 
 from shop import pagecache
-from shop.accounts.models import Address, User
+from shop.accounts.models import User
 from shop.backoffice.models import CallLogEntry
 from shop.catalogue import search
 from shop.catalogue.models import KIND_MEMBERSHIP, Product
@@ -37,7 +37,8 @@ class Caller:
 
 
 def clean_query(text):
-    return " ".join((text or "").split())[:MAX_QUERY]
+    """One line of printable text (no control characters, which PostgreSQL refuses), at most MAX_QUERY long."""
+    return " ".join("".join(ch for ch in (text or "") if ch.isprintable() or ch.isspace()).split())[:MAX_QUERY]
 
 
 def _like(text):
@@ -166,9 +167,3 @@ def find_products(text, limit=10):
     return db.session.execute(
         db.select(Product).where(or_(*conditions), *active).order_by(Product.title, Product.id).limit(limit)
     ).scalars().all()
-
-
-def addresses_of(user_id):
-    if user_id is None:
-        return []
-    return db.session.execute(db.select(Address).filter_by(user_id=user_id).order_by(Address.id)).scalars().all()

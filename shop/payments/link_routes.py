@@ -46,7 +46,7 @@ def _answer(token, outcome):
 
 @bp.post("/<token>")
 def pay(token):
-    payment_method_id = (request.form.get("payment_method_id") or "").strip()[:120]
+    payment_method_id = links.processor_id(request.form.get("payment_method_id"))
     try:
         return _answer(token, links.pay(token, payment_method_id))
     except links.LinkProblem as problem:
@@ -56,7 +56,7 @@ def pay(token):
 @bp.post("/<token>/confirm")
 def confirm(token):
     """After 3-D Secure: the server asks the processor how the payment ended (never the browser)."""
-    intent_id = (request.form.get("payment_intent") or "")[:120]
+    intent_id = links.processor_id(request.form.get("payment_intent"))
     try:
         return _answer(token, links.confirm(token, intent_id))
     except links.LinkProblem as problem:

@@ -10,6 +10,7 @@ declined, so the caller can try another card. Sending a new link retires the ord
 
 import hashlib
 import os
+import re
 import secrets
 from datetime import timedelta
 
@@ -24,6 +25,7 @@ from shop.payments import services as payments
 from shop.timeutil import utcnow
 
 SALT = "payment-link"
+PROCESSOR_ID = re.compile(r"[A-Za-z0-9_]{1,120}")
 MAX_TOKEN_LENGTH = 200
 DEFAULT_HOURS = 72
 
@@ -37,6 +39,12 @@ class LinkProblem(Exception):
         self.title = title
         self.message = message
         self.order = order
+
+
+def processor_id(text):
+    """A card processor's id (pm_..., card_..., pi_...) as the page's JavaScript sends it, or "" otherwise."""
+    text = (text or "").strip()
+    return text if PROCESSOR_ID.fullmatch(text) else ""
 
 
 def _signer():

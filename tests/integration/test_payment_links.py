@@ -131,3 +131,18 @@ def test_a_link_for_an_order_that_expired_unpaid_is_refused(app, link_order):
     response = app.test_client().get(path)
     assert response.status_code == 410 and "expired" in response.get_data(as_text=True)
     assert _stock() == 5
+
+
+def test_3d_secure_on_the_link_page_is_settled_by_asking_the_processor(app, link_order, payments_on):
+    _, order, path = link_order
+    customer = app.test_client()
+    first = _pay(customer, path, ls.card_payment_method(payments_on, ls.CARD_3DS)).get_json()
+    assert first["status"] == "requires_action" and first["confirm_url"] == f"{path}/confirm"
+    assert customer.get(path).status_code == 410  # claimed while the bank asks: no second payment meanwhile
+    intent_id = ls.authenticate_3ds(payments_on, first["client_secret"])
+    token = csrf_token(customer.get("/account/login").get_data(as_text=True))
+    done = customer.post(first["confirm_url"], data={"csrf_token": token, "payment_intent": intent_id},
+                         headers={"Accept": "application/json"})
+    assert done.status_code == 200 and done.get_json()["status"] == "paid"
+    db.session.refresh(order)
+    assert order.status == "paid"

@@ -155,7 +155,9 @@ def test_the_copies_are_held_during_the_call_and_released_when_it_is_abandoned(s
     assert revived.id != draft.id and revived.status == "pending_payment" and _stock(shop["book"]) == 4
     assert revived.email == "pat@example.com"
 
-    assert desk.post("/draft/discard").status_code == 303
+    discarded = desk.post("/draft/discard")
+    assert discarded.status_code == 303 and "/backoffice/phone/calls?" in discarded.headers["Location"]
+    assert 'value="pat@example.com"' in shop["client"].get(discarded.headers["Location"]).get_data(as_text=True)
     assert _stock(shop["book"]) == 5
     assert db.session.get(Order, revived.id).status == "expired"
 
@@ -274,3 +276,43 @@ def test_a_card_asking_for_3d_secure_is_settled_by_asking_the_processor(shop, pa
     assert db.session.execute(db.select(Cart)).scalars().all() == []
     again = desk.post("/draft/confirm", {"payment_intent": intent_id}, json=True)  # the draft is gone
     assert again.status_code == 404
+
+
+ODD = ["", "-1", "0", "99999999999999999999", "x" * 5000, "../../etc/passwd", "é", "<script>", "1e9", "\x00",
+       "user:1", "phone-" + "0" * 32]
+FIELDS = ("draft", "key", "item", "quantity", "product_id", "code", "remove", "payment", "payment_method_id",
+          "shipping_method", "ship_country", "ship_line1", "caller_phone", "call_notes", "new_name", "new_email",
+          "new_country", "payment_intent", "amount", "reference", "outcome", "callback_due", "order_number", "notes",
+          "next_focus")
+
+
+def test_no_phone_route_answers_odd_input_with_a_server_error(app, shop):
+    desk = _desk_with_books(shop, 1)
+    desk.place("check")
+    number = db.session.execute(db.select(Order.number)).scalar_one()
+    paths = ["/draft/caller", "/draft/customer", "/draft/items", f"/draft/items/{shop['book'].id}",
+             f"/draft/items/{shop['book'].id}/remove", "/draft/code", "/draft/details", "/draft/place",
+             "/draft/confirm", "/draft/discard", f"/orders/{number}/check", f"/orders/{number}/link", "/calls"]
+    failures = []
+    for index, value in enumerate(ODD):
+        for path in paths:
+            data = {name: value for name in FIELDS}
+            response = shop["client"].post(f"/backoffice/phone{path}", data={**data, "csrf_token": desk.token},
+                                           headers={"Accept": "application/json"} if index % 2 else {})
+            if response.status_code >= 500:
+                failures.append(f"POST {path} {value[:20]!r} -> {response.status_code}")
+        for query in ("q", "item_q", "draft", "focus", "page", "outcome"):
+            for page in ("/new", "/calls", f"/orders/{number}"):
+                response = shop["client"].get(f"/backoffice/phone{page}", query_string={query: value})
+                if response.status_code >= 500:
+                    failures.append(f"GET {page}?{query}={value[:20]!r} -> {response.status_code}")
+    # one odd field at a time, on a live draft (placing and discarding last, as they close it)
+    desk = _desk_with_books(shop, 1)
+    for path in paths[:-4] + ["/draft/place", "/draft/discard"]:
+        for name in FIELDS[1:]:
+            for value in ("\x00", "x" * 5000):
+                response = shop["client"].post(f"/backoffice/phone{path}", data={
+                    "csrf_token": desk.token, "draft": desk.draft, "quantity": "1", "payment": "check", name: value})
+                if response.status_code >= 500:
+                    failures.append(f"POST {path} {name}={value[:20]!r} -> {response.status_code}")
+    assert failures == []
