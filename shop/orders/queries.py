@@ -38,7 +38,9 @@ PAGE_SIZE = 25
 SEARCH_MAX = 100
 SEARCH_MIN = 3  # shorter fragments cannot use the trigram indexes (and match too much to help)
 CHANNELS = {CHANNEL_WEB: "Web", CHANNEL_PHONE: "Phone"}
+TO_SHIP = "to_ship"  # a filter only: not shipped or partly shipped
 FULFILMENT_LABELS = {
+    TO_SHIP: "Still to ship",
     FULFILMENT_UNFULFILLED: "Not shipped",
     FULFILMENT_PARTIAL: "Partly shipped",
     FULFILMENT_SHIPPED: "Shipped",
@@ -176,6 +178,16 @@ def search_condition(q):
     return or_(email, func.lower(Order.customer_name).like(pattern, escape="\\"))
 
 
+def _fulfilment_condition(value):
+    # orders with nothing to ship may still say "unfulfilled": what they need to ship decides
+    if value == FULFILMENT_NOT_NEEDED:
+        return Order.requires_shipping.is_(False)
+    if value == FULFILMENT_SHIPPED:
+        return Order.fulfilment_status == FULFILMENT_SHIPPED
+    states = (FULFILMENT_UNFULFILLED, FULFILMENT_PARTIAL) if value == TO_SHIP else (value,)
+    return and_(Order.requires_shipping.is_(True), Order.fulfilment_status.in_(states))
+
+
 def conditions(filters, tz_name):
     """SQL conditions for the filters (a product SKU that matches nothing gives a false condition)."""
     where = []
@@ -184,7 +196,7 @@ def conditions(filters, tz_name):
     if filters.channel:
         where.append(Order.channel == filters.channel)
     if filters.fulfilment:
-        where.append(Order.fulfilment_status == filters.fulfilment)
+        where.append(_fulfilment_condition(filters.fulfilment))
     start, end = _utc_bounds(filters, tz_name)
     if start is not None:
         where.append(Order.placed_at >= start)

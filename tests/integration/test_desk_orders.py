@@ -43,9 +43,14 @@ def test_list_filters_by_status_channel_date_product_promotion_and_staff(app):
     until = (utcnow() - timedelta(days=30)).date().isoformat()
     assert numbers(page(client, f"{DESK}?date_to={until}")) == [old_web.number]
     assert numbers(page(client, f"{DESK}?product={book.sku.lower()}")) == [with_book.number]
+    assert with_book.fulfilment_status == "unfulfilled" and old_web.fulfilment_status == "unfulfilled"
     assert numbers(page(client, f"{DESK}?product=NO-SUCH-SKU")) == []
     assert numbers(page(client, f"{DESK}?promotion={promotion.id}")) == [phone.number]
     assert numbers(page(client, f"{DESK}?staff={phone_staff.id}")) == [phone.number]
+    partly = quick_order(lines=[("book", 4995, 2, True)], fulfilment_status="partially_shipped")
+    assert numbers(page(client, f"{DESK}?fulfilment=unfulfilled")) == [with_book.number]  # not the course orders
+    assert numbers(page(client, f"{DESK}?fulfilment=to_ship")) == [partly.number, with_book.number]
+    assert partly.number not in numbers(page(client, f"{DESK}?fulfilment=not_needed"))
     html = page(client, f"{DESK}?status=paid&channel=phone&date_from={since}")
     assert numbers(html) == [phone.number]
     assert "Maria Phone" in html
