@@ -44,6 +44,10 @@ def create_app(config_name=None, overrides=None):
 
 def register_extensions(app):
     # the extension objects are reached through the module: `shop.mail` is also a subpackage's name
+    from shop.database import engine_options
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
+                                                             app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
     extensions.csrf.init_app(app)

@@ -55,13 +55,13 @@ def current_cart(create=False):
 def item_count():
     """How many items the header shows; no query for a visitor who never had a cart."""
     user = _user()
+    if user is None and not session.get(SESSION_KEY):
+        return 0
     statement = db.select(func.coalesce(func.sum(CartItem.quantity), 0)).join(Cart)
     if user is not None:
         statement = statement.where(Cart.user_id == user.id)
-    elif session.get(SESSION_KEY):
-        statement = statement.where(Cart.token == session[SESSION_KEY])
     else:
-        return 0
+        statement = statement.where(Cart.token == session[SESSION_KEY])
     return db.session.execute(statement).scalar_one()
 
 
@@ -151,9 +151,9 @@ def _product(product_id):
 # ---- changes ----------------------------------------------------------------------------------
 
 def add(product_id, quantity=1):
-    product = _product(product_id)
     cart = current_cart(create=False)
-    items = _items(cart)
+    items = _items(cart)  # loads the cart's products first, so a product already in it costs no query
+    product = _product(product_id)
     existing = items.get(product, 0) if product else 0
     if existing and product is not None and _courses_in(product):
         raise CartError(f"{product.title} is already in your cart. Courses are one per customer.")
