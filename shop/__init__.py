@@ -89,7 +89,9 @@ def register_blueprints(app):
 
     for blueprint in (admin_bp, phone_bp, desk_bp, marketing_bp):
         app.register_blueprint(blueprint)
-    app.register_blueprint(__import__("shop.payments.link_routes", fromlist=["bp"]).bp)  # public payment links
+    from shop.payments.link_routes import bp as payment_links_bp
+
+    app.register_blueprint(payment_links_bp)  # public: the page a payment link opens
     stripe_gateway.configure(app)
     from shop.mail import routes as mail_routes
 
