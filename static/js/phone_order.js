@@ -61,7 +61,15 @@
     if (elements) elements.update({amount: Math.max(amount(), 50)});
   };
 
-  // Live totals on the phone order page.
+  // Live totals on the phone order page. A submit while the details are being saved waits for the save.
+  let saving = null;
+  form.addEventListener('submit', e => {
+    if (!saving) return;
+    e.preventDefault();
+    const submitter = e.submitter;
+    const again = () => form.requestSubmit(submitter || undefined);
+    saving.then(again, again);
+  });
   form.addEventListener('change', async e => {
     if (!form.draft || !['shipping_method', 'ship_country'].includes(e.target.name)) return;
     if (e.target.name === 'ship_country') { // another country, other shipping methods: show the page again
@@ -70,7 +78,9 @@
       form.submit();
       return;
     }
-    const data = await post(form.action, new FormData(form));
+    const request = post(form.action, new FormData(form)).catch(() => ({message: 'The new total could not be loaded.'}));
+    saving = request.finally(() => { saving = null; });
+    const data = await request;
     if (data.summary_html) {
       document.getElementById('summary-container').innerHTML = data.summary_html;
       setTotal();
@@ -124,6 +134,7 @@
   }
 
   form.addEventListener('submit', async e => {
+    if (e.defaultPrevented) return; // waiting for the details to be saved
     if (e.submitter !== button && e.submitter) return; // "Save and update the total": an ordinary post
     if (method() !== 'card' || amount() <= 0) return; // a check, a link or a free order: an ordinary post
     e.preventDefault();

@@ -49,6 +49,12 @@ def _order(live_app, number):
     return values
 
 
+def _submit(page, key="Enter"):
+    """Press a key that submits a form, and wait until the next page has loaded (its scripts too)."""
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
 def _accessible(page):
     violations = wcag_violations(page)
     assert not violations, describe(violations)
@@ -70,14 +76,14 @@ def test_keyboard_alone_existing_caller_book_by_sku_priority_shipping_check(live
 
     expect(page.get_by_label(re.compile("Find the caller"))).to_be_focused()
     keys.type(caller)
-    keys.press("Enter")  # search
+    _submit(page)  # search
     expect(page.get_by_role("button", name=re.compile(f"Use Casey {tag}"))).to_be_focused()
-    keys.press("Enter")  # use this caller
+    _submit(page)  # use this caller
     expect(page.locator("#caller-card")).to_contain_text(caller)
 
     expect(page.get_by_label("SKU or title")).to_be_focused()
     keys.type("STR-BOOK")
-    keys.press("Enter")  # add one copy
+    _submit(page)  # add one copy
     expect(page.locator(".phone-lines")).to_contain_text("Soft Tissue Release")
     expect(page.locator(".phone-lines")).to_contain_text("1 held")
     expect(page.get_by_label("SKU or title")).to_be_focused()
@@ -120,7 +126,7 @@ def test_keyboard_alone_new_customer_and_a_card_typed_into_the_payment_element(l
     keys = page.keyboard
 
     keys.type(f"nobody-{tag}@example.com")
-    keys.press("Enter")
+    _submit(page)
     expect(page.get_by_role("status").filter(has_text="Nobody matches")).to_be_visible()
     _accessible(page)
     keys.press("Alt+N")
@@ -133,14 +139,14 @@ def test_keyboard_alone_new_customer_and_a_card_typed_into_the_payment_element(l
         keys.type(value)
         keys.press("Tab")
     expect(page.get_by_role("button", name="Create customer and use")).to_be_focused()
-    keys.press("Enter")  # create the customer
+    _submit(page)  # create the customer
     expect(page.locator("#caller-card")).to_contain_text(f"nina-{tag}@example.com")
 
     keys.type("str-book")
     keys.press("Tab")
     keys.press("Control+A")
     keys.type("2")
-    keys.press("Enter")
+    _submit(page)
     expect(page.locator(".phone-lines")).to_contain_text("2 held")
     keys.press("Alt+M")
     expect(page.get_by_label("Card over the phone")).to_be_checked()
@@ -184,7 +190,7 @@ def test_the_call_log_page_is_accessible_and_logs_a_callback_from_the_keyboard(l
     keys.press("Tab")  # the order number stays empty
     keys.type("Wants a call back about the kit.")
     keys.press("Tab")
-    keys.press("Enter")
+    _submit(page)
     expect(page.locator(".call-table")).to_contain_text(f"Cal {tag}")
     expect(page.locator(".call-table")).to_contain_text("call back Mar 4, 3:30 PM")
     _accessible(page)
