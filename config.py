@@ -65,6 +65,11 @@ class Config:
     STRIPE_JS_URL = _env("STRIPE_JS_URL", "https://js.stripe.com/v3/")
     STRIPE_JS_API_BASE = _env("STRIPE_JS_API_BASE", "")  # only for the local Stripe.js stand-in
     RESERVATION_MINUTES = _env_int("RESERVATION_MINUTES", 30)
+    # phone orders
+    PHONE_HOLD_MINUTES = _env_int("PHONE_HOLD_MINUTES", 20)  # copies held for a draft, from its last change
+    PHONE_CHECK_HOLD_DAYS = _env_int("PHONE_CHECK_HOLD_DAYS", 14)  # held while a check or money order is due
+    PAYMENT_LINK_HOURS = _env_int("PAYMENT_LINK_HOURS", 72)  # how long an e-mailed payment link works
+    PHONE_CARD_MOTO = _env_bool("PHONE_CARD_MOTO", True)  # mail/telephone order flag (the Stripe account must allow it)
     TAX_RATE_BASIS_POINTS = _env_int("TAX_RATE_BASIS_POINTS", 0)
 
     # E-mail: every message goes through the outbox table; `flask mail-worker` sends it.

@@ -16,7 +16,6 @@ Placing it takes payment one of three ways:
 Once placed, the draft's cart is deleted and the call is logged with a link to the order.
 """
 
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -53,23 +52,12 @@ from shop.shipping.countries import COUNTRIES
 from shop.timeutil import utcnow
 
 DRAFT_PREFIX = "phone-"
-SETTINGS = {  # name: default; each read from the app's config, else the environment
-    "PHONE_HOLD_MINUTES": 20,  # copies held for a draft, counted from its last change
-    "PHONE_CHECK_HOLD_DAYS": 14,  # copies held for an order waiting for a check or money order
-    "PAYMENT_LINK_HOURS": 72,  # how long an e-mailed payment link works (and the copies stay held)
-    "PHONE_CARD_MOTO": 1,  # mark phone card payments as MOTO (the Stripe account must allow it)
-}
 METHOD_LABELS = {PAY_CARD: "Card over the phone", PAY_CHECK: "Check or money order", PAY_LINK: "E-mail a payment link"}
 
 
 def setting(name):
-    value = current_app.config.get(name)
-    if value is None:
-        value = os.environ.get(name) or SETTINGS[name]
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return SETTINGS[name]
+    """PHONE_HOLD_MINUTES, PHONE_CHECK_HOLD_DAYS, PAYMENT_LINK_HOURS, PHONE_CARD_MOTO: see config.py."""
+    return int(current_app.config[name])
 
 
 class PhoneOrderError(Exception):

@@ -9,7 +9,6 @@ declined, so the caller can try another card. Sending a new link retires the ord
 """
 
 import hashlib
-import os
 import re
 import secrets
 from datetime import timedelta
@@ -27,7 +26,6 @@ from shop.timeutil import utcnow
 SALT = "payment-link"
 PROCESSOR_ID = re.compile(r"[A-Za-z0-9_]{1,120}")
 MAX_TOKEN_LENGTH = 200
-DEFAULT_HOURS = 72
 
 
 class LinkProblem(Exception):
@@ -56,12 +54,8 @@ def token_hash(secret):
 
 
 def hours():
-    """PAYMENT_LINK_HOURS from the app's config, else the environment; 72 by default."""
-    value = current_app.config.get("PAYMENT_LINK_HOURS") or os.environ.get("PAYMENT_LINK_HOURS") or DEFAULT_HOURS
-    try:
-        return max(1, int(value))
-    except (TypeError, ValueError):
-        return DEFAULT_HOURS
+    """How long a link works: PAYMENT_LINK_HOURS (config.py)."""
+    return max(1, int(current_app.config["PAYMENT_LINK_HOURS"]))
 
 
 def create(order, staff=None, now=None):
