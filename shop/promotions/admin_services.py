@@ -237,6 +237,10 @@ def create(data, timezone, now=None):
     return promotion
 
 
+LABELS = {"starts_at": "start", "ends_at": "end", "channel_web": "web channel", "channel_phone": "phone channel",
+          "requires_code": "code or automatic", "is_public": "listing", "exclusive": "stacking",
+          "benefit_kind": "benefit", "basis_points": "percentage", "amount_cents": "amount",
+          "applies_to_everything": "applies to", "products": "products", "customers": "listed customers"}
 AUDITED_FIELDS = (
     "name", "public_description", "starts_at", "ends_at", "channel_web", "channel_phone", "requires_code",
     "is_public", "exclusive", "priority", "benefit_kind", "basis_points", "amount_cents", "buy_quantity",
@@ -262,7 +266,8 @@ def update(promotion, data, timezone, expected_version, now=None):
     _apply(promotion, data, timezone)
     code_note = _set_shared_code(promotion, data.code)
     after = _snapshot(promotion)
-    changed = [name.replace("_cents", "").replace("_", " ") for name in before if before[name] != after[name]]
+    changed = [LABELS.get(name, name.replace("_cents", "").replace("_", " "))
+               for name in before if before[name] != after[name]]
     summary = ", ".join(changed + ([code_note] if code_note else [])) or "saved without changes"
     audit.record("promotion.update", ENTITY, promotion.id, summary)
     _commit_code(promotion, data)

@@ -91,7 +91,8 @@ def _save(form, promotion=None):
             promotion = services.create(form.to_input(), _tz())
             flash(f"Created {promotion.name} as a draft. Preview it, then activate it.", "success")
         else:
-            version = int(form.version_id.data) if (form.version_id.data or "").isdigit() else -1
+            raw = (form.version_id.raw_data or [""])[0]  # as posted: never the version loaded just now
+            version = int(raw) if raw.isdigit() and len(raw) < 10 else -1
             services.update(promotion, form.to_input(), _tz(), version)
             flash(f"Saved {promotion.name}.", "success")
     except services.StaleEdit as error:
