@@ -83,12 +83,15 @@ def _app_context(request):
         yield
         return
     application = request.getfixturevalue("app")
+    settings = dict(application.config)  # a test may change settings; the next one starts from these
     with application.app_context():
         pagecache.clear()
         yield
         db.session.remove()
         _empty_tables()
         pagecache.clear()
+    application.config.clear()
+    application.config.update(settings)
 
 
 @pytest.fixture

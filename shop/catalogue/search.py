@@ -8,7 +8,7 @@ catalogue is replaced by the catalogue words closest to it in spelling ("myofaci
 import difflib
 import threading
 
-from sqlalchemy import and_, case, or_
+from sqlalchemy import and_, case, or_, true
 
 from shop.catalogue.models import Product
 from shop.catalogue.text import words
@@ -21,7 +21,7 @@ _lock = threading.Lock()
 
 
 def _build_vocabulary(stamp):
-    rows = db.session.execute(db.select(Product.search_text).where(Product.is_active.is_(True))).scalars()
+    rows = db.session.execute(db.select(Product.search_text).where(Product.is_active == true())).scalars()
     vocabulary = set()
     for text in rows:
         vocabulary.update((text or "").split())

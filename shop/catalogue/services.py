@@ -5,8 +5,8 @@ Every function issues a fixed number of queries, whatever the size of the catalo
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, true
+from sqlalchemy.orm import load_only, selectinload
 
 from shop.catalogue import search
 from shop.catalogue.models import (
@@ -75,9 +75,16 @@ class Listing:
     searched: list
 
 
+CARD_COLUMNS = (
+    Product.id, Product.kind, Product.sku, Product.slug, Product.title, Product.author, Product.summary,
+    Product.price_cents, Product.stock, Product.ce_hours, Product.course_format, Product.billing_interval,
+    Product.is_active, Product.is_featured, Product.position, Product.published_at, Product.weight_grams,
+)
+
+
 def _card_options():
-    """What a product card shows: its image, and for a combo its parts (for availability)."""
-    return (selectinload(Product.images), selectinload(Product.components))
+    """What a product card shows (not the long texts), its image, and for a combo its parts."""
+    return (load_only(*CARD_COLUMNS), selectinload(Product.images), selectinload(Product.components))
 
 
 def _ordering(sort, rank):
@@ -100,7 +107,7 @@ def categories():
 
 
 def listing(query, per_page, stamp=None):
-    conditions = [Product.is_active.is_(True)]
+    conditions = [Product.is_active == true()]
     category = None
     if query.kind:
         conditions.append(Product.kind == query.kind)
@@ -156,7 +163,7 @@ def _latest_by_kind(limits):
     )
     ranked = (
         db.select(Product.id, Product.kind, rank)
-        .where(Product.is_active.is_(True), Product.kind.in_(list(limits)))
+        .where(Product.is_active == true(), Product.kind.in_(list(limits)))
         .subquery()
     )
     wanted = db.or_(*[db.and_(ranked.c.kind == kind, ranked.c.rank <= limit) for kind, limit in limits.items()])
@@ -192,7 +199,7 @@ def special_offers():
 def product_by_slug(slug):
     statement = (
         db.select(Product)
-        .where(Product.slug == slug, Product.is_active.is_(True))
+        .where(Product.slug == slug, Product.is_active == true())
         .options(
             selectinload(Product.images),
             selectinload(Product.categories),
@@ -210,7 +217,7 @@ def related_products(product, limit=4):
     statement = (
         db.select(Product)
         .where(
-            Product.is_active.is_(True),
+            Product.is_active == true(),
             Product.id != product.id,
             Product.categories.any(Category.id.in_(category_ids)),
         )
