@@ -107,6 +107,11 @@ class Order(db.Model):
         return self.status == STATUS_PAID
 
     @property
+    def shipping_before_offers_cents(self):
+        """Shipping as the method charges it; a free-shipping offer then shows as a discount line."""
+        return self.shipping_cents + int((self.pricing_snapshot or {}).get("shipping_discount_cents") or 0)
+
+    @property
     def shipping_address_lines(self):
         if not self.requires_shipping:
             return []

@@ -90,6 +90,10 @@ class Breakdown:
     not_applied: tuple = ()  # pricing.promotions.NotApplied: each live offer that did not apply, and why
 
     @property
+    def shipping_before_offers_cents(self):
+        return self.shipping_cents + self.shipping_discount_cents
+
+    @property
     def goods_total_cents(self):
         return self.subtotal_cents - self.discount_cents
 
