@@ -51,10 +51,10 @@ def add():
     if not form.validate_on_submit():
         return _cart_page(400, _first_error(form))
     try:
-        product = services.add(form.product_id.data, form.quantity.data)
+        title = services.add(form.product_id.data, form.quantity.data)
     except services.CartError as error:
         return _cart_page(409, str(error))
-    flash(f"Added {product.title} to your cart.", "success")
+    flash(f"Added {title} to your cart.", "success")
     return redirect(url_for("cart.view"), code=303)
 
 

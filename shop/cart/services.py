@@ -151,6 +151,7 @@ def _product(product_id):
 # ---- changes ----------------------------------------------------------------------------------
 
 def add(product_id, quantity=1):
+    """Add to the visitor's cart; returns the product's title (read before the commit expires it)."""
     cart = current_cart(create=False)
     items = _items(cart)  # loads the cart's products first, so a product already in it costs no query
     product = _product(product_id)
@@ -164,8 +165,9 @@ def add(product_id, quantity=1):
         cart.items.append(CartItem(product=product, quantity=quantity))
     else:
         item.quantity = existing + quantity
+    title = product.title
     db.session.commit()
-    return product
+    return title
 
 
 def set_quantity(product_id, quantity):
