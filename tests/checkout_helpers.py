@@ -1,6 +1,7 @@
 """Driving the shop as a customer does: cart, checkout page, place order (as checkout.js posts it)."""
 
 import re
+import threading
 
 from shop.extensions import db
 from shop.shipping import services as shipping
@@ -33,3 +34,23 @@ def place(client, payment_method_id, form=None, email="buyer@example.com", shipp
 def seed_shipping():
     shipping.seed_defaults()
     db.session.commit()
+
+
+def place_all_at_once(prepared):
+    """Each (client, form, payment method, email) places its order at the same moment, one thread each,
+    released together by a barrier. Returns [(status code, outcome)] in the same order."""
+    barrier = threading.Barrier(len(prepared))
+    results = [None] * len(prepared)
+
+    def buy(index):
+        client, form, pm, email = prepared[index]
+        barrier.wait()
+        response = place(client, pm, form=form, email=email)
+        results[index] = (response.status_code, (response.get_json() or {}).get("status"))
+
+    threads = [threading.Thread(target=buy, args=(i,)) for i in range(len(prepared))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    return results

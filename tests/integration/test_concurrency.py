@@ -1,6 +1,5 @@
 """Many buyers at once, on PostgreSQL: the last copies are sold exactly once and stock never goes below zero."""
 
-import threading
 
 import pytest
 
@@ -9,7 +8,7 @@ from shop.extensions import db
 from shop.orders.models import Order
 from shop.payments import stripe_gateway
 from tests import stripe_server as ls
-from tests.checkout_helpers import add_to_cart, checkout_page, place, seed_shipping
+from tests.checkout_helpers import add_to_cart, checkout_page, place_all_at_once, seed_shipping
 from tests.factories import BookFactory
 
 BUYERS = 50
@@ -38,20 +37,7 @@ def test_fifty_buyers_racing_for_the_last_three_copies(racing_shop, localstripe)
         buyers.append((client, form, ls.card_payment_method(localstripe), f"buyer{n}@example.com"))
     db.session.remove()
 
-    barrier = threading.Barrier(BUYERS)
-    results = [None] * BUYERS
-
-    def buy(index):
-        client, form, pm, email = buyers[index]
-        barrier.wait()
-        response = place(client, pm, form=form, email=email)
-        results[index] = (response.status_code, (response.get_json() or {}).get("status"))
-
-    threads = [threading.Thread(target=buy, args=(i,)) for i in range(BUYERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = place_all_at_once(buyers)
 
     statuses = [r[1] for r in results]
     assert statuses.count("paid") == COPIES, results

@@ -1,7 +1,6 @@
 """Many buyers at once, on PostgreSQL: a promotion limited to N uses is redeemed exactly N times, never N+1,
 and a single-use code once."""
 
-import threading
 
 import pytest
 
@@ -12,7 +11,7 @@ from shop.payments import stripe_gateway
 from shop.promotions import loader
 from shop.promotions.models import Promotion, PromotionCode, PromotionRedemption
 from tests import stripe_server as ls
-from tests.checkout_helpers import add_to_cart, checkout_page, place
+from tests.checkout_helpers import add_to_cart, checkout_page, place_all_at_once
 from tests.factories import ProductFactory, PromotionCodeFactory
 from tests.forms import csrf_token
 
@@ -43,21 +42,7 @@ def _race(app, api_base, course, code, buyers):
         prepared.append((client, form, ls.card_payment_method(api_base), f"buyer{n}@example.com"))
     db.session.remove()
 
-    barrier = threading.Barrier(buyers)
-    results = [None] * buyers
-
-    def buy(index):
-        client, form, pm, email = prepared[index]
-        barrier.wait()
-        response = place(client, pm, form=form, email=email)
-        results[index] = (response.status_code, (response.get_json() or {}).get("status"))
-
-    threads = [threading.Thread(target=buy, args=(i,)) for i in range(buyers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    return results
+    return place_all_at_once(prepared)
 
 
 def test_forty_buyers_racing_for_a_promotion_limited_to_five_uses(racing_shop, localstripe):
