@@ -33,6 +33,8 @@ from shop.money import format_cents
 from shop.orders import services as orders
 from shop.orders.models import (
     CHANNEL_PHONE,
+    FULFILMENT_NOT_NEEDED,
+    FULFILMENT_UNFULFILLED,
     PAY_CARD,
     PAY_CHECK,
     PAY_LINK,
@@ -176,6 +178,7 @@ def _reprice(draft, until=None, now=None):
     for name in ("subtotal_cents", "discount_cents", "shipping_cents", "tax_cents", "total_cents", "currency",
                  "requires_shipping"):
         setattr(order, name, getattr(breakdown, name))
+    order.fulfilment_status = FULFILMENT_UNFULFILLED if breakdown.requires_shipping else FULFILMENT_NOT_NEEDED
     order.shipping_method_code = priced.selected.code if priced.selected else ""
     order.shipping_method_name = priced.selected.name if priced.selected else ""
     order.pricing_snapshot = breakdown.snapshot()

@@ -104,7 +104,6 @@ def _course_titles(order):
     return titles
 
 
-
 def payment_link(order, pay_url, expires_at):
     """A phone order's secure payment link (each link sent is its own e-mail: no dedupe key)."""
     number = order.number or str(order.id)

@@ -15,6 +15,8 @@ from shop.catalogue.models import KIND_BOOK, KIND_COMBO, KIND_COURSE
 from shop.courses.models import CourseAccess
 from shop.extensions import db
 from shop.orders.models import (
+    FULFILMENT_NOT_NEEDED,
+    FULFILMENT_UNFULFILLED,
     ORDER_NUMBER_PREFIX,
     PAYMENT_FAILED,
     PAYMENT_SUCCEEDED,
@@ -77,6 +79,7 @@ def create_order(*, breakdown, products, customer, shipping_address, checkout_to
         subtotal_cents=breakdown.subtotal_cents, discount_cents=breakdown.discount_cents,
         shipping_cents=breakdown.shipping_cents, tax_cents=breakdown.tax_cents, total_cents=breakdown.total_cents,
         requires_shipping=breakdown.requires_shipping, pricing_snapshot=breakdown.snapshot(),
+        fulfilment_status=FULFILMENT_UNFULFILLED if breakdown.requires_shipping else FULFILMENT_NOT_NEEDED,
         checkout_token=checkout_token, cart_id=cart_id, placed_at=now,
         reservation_expires_at=now + timedelta(minutes=reservation_minutes),
     )
@@ -172,7 +175,8 @@ def mark_paid(order_id, intent, source):
     if payment is not None:
         payment.status = PAYMENT_SUCCEEDED
     now = utcnow()
-    if not _transition(order.id, (STATUS_PENDING_PAYMENT, STATUS_EXPIRED), STATUS_PAID, paid_at=now):
+    if not _transition(order.id, (STATUS_PENDING_PAYMENT, STATUS_EXPIRED), STATUS_PAID, paid_at=now,
+                       paid_cents=Order.total_cents):
         db.session.commit()  # keeps the payment row's status; the order was already paid (or cancelled)
         db.session.refresh(order)
         if order.status != STATUS_PAID:
