@@ -98,10 +98,10 @@ def _why_not(promotion, cart, eligible, now):
         return "only for selected customers"
     if not eligible:
         return "nothing in the cart that it applies to"
-    subtotal = sum(line.subtotal_cents for line in eligible)
-    if subtotal < conditions.min_subtotal_cents:
+    if conditions.min_subtotal_cents and sum(line.subtotal_cents for line in eligible) < \
+            conditions.min_subtotal_cents:
         return f"minimum subtotal {format_cents(conditions.min_subtotal_cents)} not reached"
-    if sum(line.quantity for line in eligible) < conditions.min_quantity:
+    if conditions.min_quantity and sum(line.quantity for line in eligible) < conditions.min_quantity:
         return f"minimum quantity of {conditions.min_quantity} not reached"
     return None
 
@@ -245,20 +245,21 @@ def price(cart, promotions=(), now=None):
     # not beat the best so far even if it took everything it applies to.
     options = [[p for p in eligible if not p.exclusive]]
     results = [_apply(options[0], cart, lines, matcher)]
-    best_index = 0
+    best_index, best_value = 0, value(results[0])
     for promotion in (p for p in eligible if p.exclusive):
         options.append([promotion])
-        if matcher.ceiling(promotion, cart) <= value(results[best_index]):
+        if matcher.ceiling(promotion, cart) <= best_value:
             results.append(([], {}, 0, 0, [promo.NotApplied(promotion.id, promotion.name,
                                                              "gives less than the other offers")]))
             continue
         results.append(_apply([promotion], cart, lines, matcher))
-        if value(results[-1]) > value(results[best_index]):
-            best_index = len(results) - 1
+        if value(results[-1]) > best_value:
+            best_index, best_value = len(results) - 1, value(results[-1])
     adjustments, goods_discount, shipping_before, shipping_discount, skipped = results[best_index]
     chosen = options[best_index]
     not_applied.extend(skipped)
-    winner = next((p for p in chosen if any(a.promotion_id == p.id for a in adjustments)), None)
+    applied_ids = {a.promotion_id for a in adjustments}
+    winner = next((p for p in chosen if p.id in applied_ids), None)
     for index, option in enumerate(options):
         if index == best_index:
             continue
