@@ -21,20 +21,27 @@ log = logging.getLogger(__name__)
 STANDIN_JS = "/static/js/stripe-standin.js"
 
 
-def use_local_stripe(app, port, public_url):
-    process = local_server.start(port)
-    atexit.register(process.terminate)
-    api_base = f"http://127.0.0.1:{port}"
+def point_at_local_stripe(app, api_base, public_url, secret_key=local_server.DEV_SECRET_KEY,
+                          publishable_key=local_server.DEV_PUBLISHABLE_KEY,
+                          webhook_secret=local_server.DEV_WEBHOOK_SECRET):
+    """Keys, the Stripe.js stand-in and the webhook, for a local Stripe-compatible server that answers."""
     app.config.update(
-        STRIPE_SECRET_KEY=local_server.DEV_SECRET_KEY,
-        STRIPE_PUBLISHABLE_KEY=local_server.DEV_PUBLISHABLE_KEY,
-        STRIPE_WEBHOOK_SECRET=local_server.DEV_WEBHOOK_SECRET,
+        STRIPE_SECRET_KEY=secret_key,
+        STRIPE_PUBLISHABLE_KEY=publishable_key,
+        STRIPE_WEBHOOK_SECRET=webhook_secret,
         STRIPE_API_BASE=api_base,
         STRIPE_JS_URL=STANDIN_JS,
         STRIPE_JS_API_BASE=api_base,
     )
     stripe_gateway.configure(app)
-    local_server.register_webhook(api_base, f"{public_url}/stripe/webhook", local_server.DEV_WEBHOOK_SECRET)
+    local_server.register_webhook(api_base, f"{public_url}/stripe/webhook", webhook_secret)
+
+
+def use_local_stripe(app, port, public_url):
+    process = local_server.start(port)
+    atexit.register(process.terminate)
+    api_base = f"http://127.0.0.1:{port}"
+    point_at_local_stripe(app, api_base, public_url)
     return api_base
 
 

@@ -58,7 +58,7 @@ def _taken(codes):
 
 
 def generate_codes(promotion, count, prefix="", timezone="UTC", length=5):
-    """Add `count` new single-use codes (PREFIX-XXXXX) unique across the shop; returns the batch label."""
+    """Add `count` new single-use codes (like SPRING-7K3QX) unique across the shop; returns the batch label."""
     prefix = normalise_code(prefix)
     errors = {}
     if not promotion.requires_code:

@@ -122,20 +122,11 @@ def live_smtp():
 
 
 def use_local_stripe(app, api_base, public_url, keys):
-    """What `shop.devserver.use_local_stripe` does once localstripe answers: keys, the Stripe.js stand-in, webhook."""
-    from shop.devserver import STANDIN_JS
-    from shop.payments import local_server, stripe_gateway
+    """What `make run` does once localstripe answers (shop.devserver.point_at_local_stripe), with the suite's keys."""
+    from shop.devserver import point_at_local_stripe
 
-    app.config.update(
-        STRIPE_SECRET_KEY=keys.SECRET_KEY,
-        STRIPE_PUBLISHABLE_KEY=keys.PUBLISHABLE_KEY,
-        STRIPE_WEBHOOK_SECRET=keys.WEBHOOK_SECRET,
-        STRIPE_API_BASE=api_base,
-        STRIPE_JS_URL=STANDIN_JS,
-        STRIPE_JS_API_BASE=api_base,
-    )
-    stripe_gateway.configure(app)
-    local_server.register_webhook(api_base, f"{public_url}/stripe/webhook", keys.WEBHOOK_SECRET)
+    point_at_local_stripe(app, api_base, public_url, secret_key=keys.SECRET_KEY,
+                          publishable_key=keys.PUBLISHABLE_KEY, webhook_secret=keys.WEBHOOK_SECRET)
 
 
 @pytest.fixture(scope="session")
