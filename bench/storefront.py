@@ -10,17 +10,15 @@ hello's. Exits 1 if any page answered non-2xx/3xx.
 """
 
 import argparse
-import http.client
 import os
 import secrets
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from common import free_port, pg_admin, run
+from common import Server, pg_admin, run
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,49 +79,6 @@ def number_ranges(url, per_page):
     return {"pages": (1, -(-total // per_page)), "bulk": (low, high), "middle": (low + high) // 2}
 
 
-class Server:
-    """gunicorn in its own process group, so that it and its workers stop together."""
-
-    def __init__(self, name, app, args, tmp, env=None, cwd=ROOT):
-        self.port = free_port()
-        self.log = Path(tmp) / f"{name}.log"
-        self.base = f"http://127.0.0.1:{self.port}"
-        cmd = [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{self.port}", "--workers", str(args.workers),
-               "--worker-class", "sync", "--no-control-socket", "--error-logfile", str(self.log)]
-        with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
-
-    def get(self, path):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request("GET", path)
-            return conn.getresponse().status
-        finally:
-            conn.close()
-
-    def wait_ready(self, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                self.get("/")
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not start; its log {self.log} ends:\n{self.log.read_text()[-2000:]}")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-
-
 def wrk(base, path, seconds, args, lua, random=None):
     """Load base + path (or path plus a random number from the range `random` per request) with wrk."""
     threads = max(1, min(args.connections, os.cpu_count() or 1))
@@ -149,9 +104,9 @@ def bench_backend(backend, args, lua):
             ranges = number_ranges(url, per_page=24)
             shop_env = {**os.environ, "SHOP_CONFIG": "production", "SECRET_KEY": secrets.token_hex(32),
                         "DATABASE_URL": url, "MEDIA_ROOT": f"{tmp}/media"}
-            hello = Server("hello", "hello:app", args, tmp, cwd=ROOT / "bench")
+            hello = Server("hello", "hello:app", tmp, workers=args.workers, cwd=ROOT / "bench")
             servers.append(hello)
-            shop = Server("shop", "wsgi:app", args, tmp, env=shop_env)
+            shop = Server("shop", "wsgi:app", tmp, workers=args.workers, env=shop_env)
             servers.append(shop)
             for server in servers:
                 server.wait_ready()
