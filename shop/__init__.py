@@ -1,4 +1,4 @@
-"""The shop's application factory."""
+"""The shop's application factory: create_app() and the register_* helpers it calls in turn."""
 
 import logging
 import os
@@ -8,9 +8,28 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from config import config_for
-from shop import extensions
+from shop import cli, devserver, extensions, models, templating
+from shop.accounts import loader  # noqa: F401  (Flask-Login's user loader)
+from shop.accounts import views as account_views
+from shop.backoffice.catalogue import views as office_catalogue
+from shop.backoffice.desk import views as desk
+from shop.backoffice.marketing import views as marketing
+from shop.backoffice.phone import views as phone
+from shop.backoffice.reports import views as office_reports
+from shop.backoffice.settings import views as office_settings
+from shop.backoffice.stock import views as stock
+from shop.backoffice.users import views as users
+from shop.checkout import views as webhooks
+from shop.core import database
+from shop.mail import views as dev_mail
+from shop.payments import stripe_gateway
+from shop.storefront import account, cart, catalogue, checkout, pages, payment_link
+from shop.web import errors, pagecache
 
 ROOT = Path(__file__).resolve().parent.parent
+STOREFRONT = (catalogue, pages, cart, checkout, account, payment_link)
+BACK_OFFICE = (office_reports, phone, desk, office_catalogue, stock, users, office_settings, marketing)
+assert models  # every model is registered with the metadata (migrations compare against it)
 
 
 def create_app(config_name=None, overrides=None):
@@ -43,20 +62,15 @@ def create_app(config_name=None, overrides=None):
 
 
 def register_extensions(app):
-    # the extension objects are reached through the module: `shop.mail` is also a subpackage's name
-    from shop.database import engine_options
-
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
-                                                             app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
+                                                                      app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.mail.init_app(app)
     extensions.login_manager.init_app(app)
-    from shop import database, models  # noqa: F401  (every model registered with the metadata)
-    from shop.accounts import loader  # noqa: F401
-
     database.configure(app)
+    stripe_gateway.configure(app)
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -69,50 +83,22 @@ class DatabaseIdConverter(IntegerConverter):
 
 def register_blueprints(app):
     app.url_map.converters["int"] = DatabaseIdConverter
-    from shop.accounts.routes import bp as accounts_bp
-    from shop.cart.routes import bp as cart_bp
-    from shop.catalogue.routes import bp as catalogue_bp
-    from shop.checkout.routes import bp as checkout_bp
-    from shop.pages.routes import bp as pages_bp
-    from shop.payments import stripe_gateway
-
-    app.register_blueprint(catalogue_bp)
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(cart_bp)
-    app.register_blueprint(checkout_bp)
-    app.register_blueprint(accounts_bp)
-    # the back office: each blueprint is protected by role (see shop.accounts.access)
-    from shop.backoffice.admin import bp as admin_bp
-    from shop.backoffice.desk import bp as desk_bp
-    from shop.backoffice.phone import bp as phone_bp
-    from shop.promotions.routes import bp as marketing_bp
-
-    for blueprint in (admin_bp, phone_bp, desk_bp, marketing_bp):
-        app.register_blueprint(blueprint)
-    from shop.payments.link_routes import bp as payment_links_bp
-
-    app.register_blueprint(payment_links_bp)  # public: the page a payment link opens
-    stripe_gateway.configure(app)
-    from shop.mail import routes as mail_routes
-
-    mail_routes.init_app(app)  # the development-only mailbox, when DEV_MAILBOX is on
+    for module in (*STOREFRONT, account_views, webhooks):
+        app.register_blueprint(module.bp)
+    for module in BACK_OFFICE:  # each protected by role (see shop.accounts.access)
+        app.register_blueprint(module.bp)
+    dev_mail.init_app(app)  # the development-only mailbox, when DEV_MAILBOX is on
 
 
 def register_templating(app):
-    from shop import pagecache, templating
-
     templating.init_app(app)
     pagecache.init_app(app)
 
 
 def register_errors(app):
-    from shop import errors
-
     errors.init_app(app)
 
 
 def register_cli(app):
-    from shop import cli, devserver
-
     cli.init_app(app)
     devserver.init_app(app)

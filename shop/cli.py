@@ -1,16 +1,24 @@
-"""Command-line tasks: `flask seed-demo`, `flask seed-bulk --products N`, `flask create-user`, `flask mail-worker`."""
+"""Command-line tasks: `flask seed-demo`, `flask seed-bulk --products N`, `flask create-user`,
+`flask mail-worker`, and the scheduled jobs `flask expire-orders` and `flask prune-attempts` (cron)."""
 
+import signal
 import sys
+import threading
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 
+from shop.accounts import admin as users_admin
+from shop.accounts import ratelimit
 from shop.accounts.models import ROLES
 from shop.catalogue import seeding
+from shop.extensions import db
+from shop.mail import worker
+from shop.orders import services as orders
 from shop.shipping import services as shipping_services
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo():
         """Load the demo catalogue (safe to run again: nothing is duplicated)."""
@@ -36,8 +44,6 @@ def init_app(app):
                   help="Read the password from the first line of standard input instead of prompting.")
     def create_user(email, role, full_name, password_stdin):
         """Create an account with a role, e.g. `flask create-user --role admin boss@example.com`."""
-        from shop.backoffice import users_admin
-
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
@@ -54,11 +60,6 @@ def init_app(app):
                   help="Seconds to wait when nothing is due.")
     def mail_worker(once, interval):
         """Send the e-mail outbox over SMTP, retrying failures with backoff (Ctrl-C or SIGTERM stops it)."""
-        import signal
-        import threading
-
-        from shop.mail import worker
-
         if once:
             sent, failed = worker.send_all_due()
             click.echo(f"Mail sent: {sent}, failed attempts: {failed}.")
@@ -69,3 +70,16 @@ def init_app(app):
             worker.run_forever(interval=interval, stop_event=stop)
         except KeyboardInterrupt:
             stop.set()
+
+    @app.cli.command("expire-orders")
+    def expire_orders():
+        """Release the stock of unpaid orders past their reservation time (run every minute from cron)."""
+        expired = orders.expire_unpaid()
+        click.echo(f"{len(expired)} unpaid orders expired.")
+
+    @app.cli.command("prune-attempts")
+    def prune_attempts():
+        """Delete rate-limit attempts older than every limit's window (run hourly or daily from cron)."""
+        pruned = ratelimit.prune()
+        db.session.commit()
+        click.echo(f"{pruned} old attempts deleted.")

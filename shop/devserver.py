@@ -2,8 +2,9 @@
 
 With no Stripe keys configured it starts a local Stripe-compatible server (localstripe), points the
 shop and the checkout page's Stripe.js stand-in at it, and registers the shop's webhook with it, so
-that the test card 4242 4242 4242 4242 works with no Stripe account. It also runs the mail worker
-and the job that releases stock held by unpaid orders, in background threads.
+that the test card 4242 4242 4242 4242 works with no Stripe account. It also runs, in background
+threads, the mail worker and the scheduled jobs production runs from cron (releasing stock held by
+unpaid orders, pruning old rate-limit attempts).
 """
 
 import atexit
@@ -14,7 +15,10 @@ import click
 from flask import current_app
 from werkzeug.serving import run_simple
 
+from shop.accounts import ratelimit
 from shop.extensions import db
+from shop.mail import worker
+from shop.orders import services as orders
 from shop.payments import local_server, stripe_gateway
 
 log = logging.getLogger(__name__)
@@ -45,16 +49,17 @@ def use_local_stripe(app, port, public_url):
     return api_base
 
 
-def _expiry_loop(app, stop, interval):
-    from shop.orders import services as orders
-
+def _scheduled_jobs(app, stop, interval):
+    """What cron runs in production: `flask expire-orders` every minute, `flask prune-attempts` now and then."""
     while not stop.is_set():
         with app.app_context():
             try:
                 for order in orders.expire_unpaid():
                     log.info("order %s expired unpaid: stock released", order.number)
+                ratelimit.prune()
+                db.session.commit()
             except Exception:
-                log.exception("expiring unpaid orders failed")
+                log.exception("a scheduled job failed")
                 db.session.rollback()
             finally:
                 db.session.remove()
@@ -62,8 +67,6 @@ def _expiry_loop(app, stop, interval):
 
 
 def _mail_loop(app, stop):
-    from shop.mail import worker
-
     with app.app_context():
         worker.run_forever(interval=2.0, stop_event=stop)
 
@@ -71,7 +74,7 @@ def _mail_loop(app, stop):
 def start_background_jobs(app):
     stop = threading.Event()
     threading.Thread(target=_mail_loop, args=(app, stop), daemon=True, name="mail-worker").start()
-    threading.Thread(target=_expiry_loop, args=(app, stop, 30.0), daemon=True, name="order-expiry").start()
+    threading.Thread(target=_scheduled_jobs, args=(app, stop, 30.0), daemon=True, name="scheduled-jobs").start()
     return stop
 
 
@@ -92,11 +95,3 @@ def init_app(app):
         start_background_jobs(app)
         click.echo(f"The shop: {public_url}")
         run_simple(host, port, app, use_reloader=False, threaded=True)
-
-    @app.cli.command("expire-orders")
-    def expire_orders():
-        """Release the stock of unpaid orders past their reservation time (run every minute from cron)."""
-        from shop.orders import services as orders
-
-        expired = orders.expire_unpaid()
-        click.echo(f"{len(expired)} unpaid orders expired.")

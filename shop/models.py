@@ -1,12 +1,12 @@
 """Every model, imported in one place so that Alembic and the app see the whole schema."""
 
-from shop.accounts.models import Address, AuthAttempt, User  # noqa: F401
-from shop.backoffice.models import AuditEntry, CallLogEntry, ShopSetting  # noqa: F401
-from shop.cart.models import Cart, CartItem  # noqa: F401
-from shop.catalogue.models import Category, ComboComponent, Product, ProductImage, StockMovement  # noqa: F401
-from shop.courses.models import CourseAccess  # noqa: F401
-from shop.mail.models import OutboxMessage  # noqa: F401
-from shop.orders.models import (  # noqa: F401
+from shop.accounts.models import Address, AuthAttempt, User
+from shop.cart.models import Cart, CartItem
+from shop.catalogue.models import Category, ComboComponent, Product, ProductImage, StockMovement
+from shop.core.models import AuditEntry, ShopSetting
+from shop.courses.models import CourseAccess
+from shop.mail.models import OutboxMessage
+from shop.orders.models import (
     Order,
     OrderEvent,
     OrderLine,
@@ -18,8 +18,9 @@ from shop.orders.models import (  # noqa: F401
     ShipmentLine,
     StockReservation,
 )
-from shop.payments.models import ProcessedEvent  # noqa: F401
-from shop.promotions.models import (  # noqa: F401
+from shop.payments.models import ProcessedEvent
+from shop.phone.models import CallLogEntry
+from shop.promotions.models import (
     CartCode,
     Promotion,
     PromotionCategory,
@@ -28,4 +29,12 @@ from shop.promotions.models import (  # noqa: F401
     PromotionProduct,
     PromotionRedemption,
 )
-from shop.shipping.models import ShippingMethod  # noqa: F401
+from shop.shipping.models import ShippingMethod
+
+__all__ = [
+    "Address", "AuditEntry", "AuthAttempt", "CallLogEntry", "Cart", "CartCode", "CartItem", "Category",
+    "ComboComponent", "CourseAccess", "Order", "OrderEvent", "OrderLine", "OutboxMessage", "Payment", "PaymentLink",
+    "ProcessedEvent", "Product", "ProductImage", "Promotion", "PromotionCategory", "PromotionCode",
+    "PromotionCustomer", "PromotionProduct", "PromotionRedemption", "Refund", "RefundLine", "Shipment",
+    "ShipmentLine", "ShippingMethod", "ShopSetting", "StockMovement", "StockReservation", "User",
+]

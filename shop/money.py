@@ -1,6 +1,7 @@
 """Integer-cent money helpers. Money is always an int number of cents; only templates format it."""
 
 import re
+from collections.abc import Iterable
 
 _MONEY_RE = re.compile(r"^\s*\$?\s*(\d{1,9})(?:\.(\d{1,2}))?\s*$")
 
@@ -9,7 +10,7 @@ class MoneyError(ValueError):
     """A text that is not a dollar amount."""
 
 
-def format_cents(cents, currency_symbol="$"):
+def format_cents(cents: int | None, currency_symbol: str = "$") -> str:
     """1995 -> '$19.95'; -500 -> '-$5.00'; thousands separated."""
     if cents is None:
         return ""
@@ -19,7 +20,7 @@ def format_cents(cents, currency_symbol="$"):
     return f"{sign}{currency_symbol}{dollars:,}.{rest:02d}"
 
 
-def parse_money(text):
+def parse_money(text: str) -> int:
     """'19.95', '$19.9', '20' -> cents. Raises MoneyError for anything else (no floats involved)."""
     match = _MONEY_RE.match(str(text).replace(",", ""))
     if not match:
@@ -29,7 +30,7 @@ def parse_money(text):
     return int(dollars) * 100 + int(fraction)
 
 
-def allocate(total, weights):
+def allocate(total: int, weights: Iterable[int]) -> list[int]:
     """Split `total` cents over `weights` in proportion, to the cent, summing exactly to `total`.
 
     Largest-remainder method; ties go to the earlier weight, so the result is deterministic.

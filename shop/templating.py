@@ -1,11 +1,18 @@
 """Jinja filters and globals: the one place money and times are formatted."""
 
-from flask import current_app, get_flashed_messages, render_template, request
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, g, get_flashed_messages, render_template, request
+from flask_login import current_user
 from markupsafe import Markup
 
+from shop.accounts.access import has_role
+from shop.accounts.models import ROLE_ADMIN, ROLE_MARKETING, ROLE_STAFF
+from shop.core.timeutil import to_shop_time
+from shop.courses.access import owned_course_ids
 from shop.money import format_cents
 from shop.shipping.countries import COUNTRIES
-from shop.timeutil import to_shop_time
+from shop.web import pagecache
 
 
 def _shop_date(value, fmt="%B %-d, %Y"):
@@ -28,8 +35,6 @@ def _url_with(**changes):
             args.pop(key, None)
         else:
             args[key] = value
-    from urllib.parse import urlencode
-
     return request.path + ("?" + urlencode(args) if args else "")
 
 
@@ -42,46 +47,35 @@ def _tel(number):
 
 
 def _fragment(name):
-    """Where a per-visitor fragment goes in a page that may be cached (see shop.pagecache)."""
-    from shop import pagecache
-
+    """Where a per-visitor fragment goes in a page that may be cached (see shop.web.pagecache)."""
     return Markup(pagecache.marker(name))  # noqa: S704 (our own fixed marker, no user text)
 
 
 def _owns(product):
     """Whether the logged-in customer owns this course (no query at all for visitors)."""
-    from flask import g
-    from flask_login import current_user
-
     if not current_user.is_authenticated:
         return False
     if "owned_course_ids" not in g:
-        from shop.cart.services import owned_course_ids
-
         g.owned_course_ids = owned_course_ids(user=current_user)
     return product.id in g.owned_course_ids
 
 
 OFFICE_NAV = (
     # (endpoint, label, roles that see it); a link shows once its endpoint exists
-    ("admin.dashboard", "Dashboard", ("staff", "marketing")),
-    ("phone.new_order", "Phone order", ("staff",)),
-    ("phone.calls", "Call log", ("staff",)),
-    ("desk.orders", "Orders", ("staff",)),
-    ("desk.sales", "Sales", ("staff", "marketing")),
-    ("admin.products", "Catalogue", ("marketing",)),
-    ("admin.stock", "Stock", ("staff",)),
-    ("marketing.promotions", "Promotions", ("marketing",)),
-    ("admin.users", "Users", ("admin",)),
-    ("admin.settings", "Settings", ("admin",)),
+    ("reports.dashboard", "Dashboard", (ROLE_STAFF, ROLE_MARKETING)),
+    ("phone.new_order", "Phone order", (ROLE_STAFF,)),
+    ("phone.calls", "Call log", (ROLE_STAFF,)),
+    ("desk.orders", "Orders", (ROLE_STAFF,)),
+    ("reports.sales", "Sales", (ROLE_STAFF, ROLE_MARKETING)),
+    ("catalogue_admin.products", "Catalogue", (ROLE_MARKETING,)),
+    ("stock.books", "Stock", (ROLE_STAFF,)),
+    ("marketing.promotions", "Promotions", (ROLE_MARKETING,)),
+    ("users.index", "Users", (ROLE_ADMIN,)),
+    ("settings.index", "Settings", (ROLE_ADMIN,)),
 )
 
 
 def _user_has_role(*roles):
-    from flask_login import current_user
-
-    from shop.accounts.access import has_role
-
     return has_role(current_user, *roles)
 
 
@@ -89,9 +83,7 @@ def _has_endpoint(name):
     return name in current_app.view_functions
 
 
-def init_app(app):
-    from shop import pagecache
-
+def init_app(app: Flask) -> None:
     app.jinja_env.filters["tel"] = _tel
     app.jinja_env.filters["country_name"] = lambda code: COUNTRIES.get(code, code)
     app.jinja_env.globals["fragment"] = _fragment

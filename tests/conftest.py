@@ -8,8 +8,9 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
 
-from shop import create_app, pagecache
+from shop import create_app
 from shop.extensions import db
+from shop.web import pagecache
 from tests import databases
 from tests.stripe_server import localstripe, payments_on  # noqa: F401 (fixtures)
 

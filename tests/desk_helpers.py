@@ -4,9 +4,9 @@ import html as html_lib
 import re
 from datetime import timedelta
 
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.orders.models import Order
-from shop.timeutil import utcnow
 from tests import checkout_helpers
 from tests.factories import DEFAULT_PASSWORD, BookFactory, OrderFactory, OrderLineFactory, UserFactory
 from tests.forms import csrf_token, log_in

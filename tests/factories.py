@@ -139,7 +139,7 @@ class OrderLineFactory(BaseFactory):
 # --- accounts (appended by the accounts work) ---
 from shop.accounts.models import Address, User  # noqa: E402
 from shop.accounts.passwords import hash_password  # noqa: E402
-from shop.timeutil import utcnow  # noqa: E402
+from shop.core.timeutil import utcnow  # noqa: E402
 
 DEFAULT_PASSWORD = "correct horse battery"
 

@@ -1,22 +1,17 @@
 """Account forms. Every one carries a CSRF token (Flask-WTF); labels are what the page shows."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from shop.accounts import services
+from shop.accounts.addresses import ADDRESS_FIELDS
+from shop.core.forms import TEXT, EmailAddress, choices
 from shop.shipping.countries import country_choices
 
 
-def _email(form, field):
-    problem = services.email_problem(field.data)
-    if problem:
-        raise ValidationError(problem)
-
-
 def _email_field():
-    return EmailField("Email", validators=[InputRequired("Enter your email address."), Length(max=254), _email],
-                      filters=[lambda v: (v or "").strip()])
+    return EmailField("Email", validators=[InputRequired("Enter your email address."), Length(max=254),
+                                           EmailAddress()], filters=TEXT)
 
 
 class LoginForm(FlaskForm):
@@ -45,12 +40,6 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField("Save my new password")
 
 
-class ConfirmForm(FlaskForm):
-    """A button and a CSRF token: confirm e-mail, log out, delete an address, make it the default."""
-
-    submit = SubmitField("Confirm")
-
-
 class AddressForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired("Enter the name to ship to."), Length(max=200)])
     line1 = StringField("Street address", validators=[DataRequired("Enter the street address."), Length(max=200)])
@@ -58,7 +47,7 @@ class AddressForm(FlaskForm):
     city = StringField("City", validators=[DataRequired("Enter the city."), Length(max=120)])
     region = StringField("State, province or region", validators=[Optional(), Length(max=120)])
     postal_code = StringField("ZIP or postal code", validators=[Optional(), Length(max=20)])
-    country = SelectField("Country", choices=[SelectChoice(code, name) for code, name in country_choices()],
+    country = SelectField("Country", choices=choices(country_choices()),
                           default="US",
                           validators=[DataRequired("Choose a country.")])
     phone = StringField("Phone (optional)", validators=[Optional(), Length(max=40)])
@@ -66,4 +55,4 @@ class AddressForm(FlaskForm):
     submit = SubmitField("Save address")
 
     def data_for_service(self):
-        return {name: getattr(self, name).data or "" for name in services.ADDRESS_FIELDS}
+        return {name: getattr(self, name).data or "" for name in ADDRESS_FIELDS}

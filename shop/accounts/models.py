@@ -4,8 +4,8 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.core.timeutil import utcnow
 from shop.extensions import db
-from shop.timeutil import utcnow
 
 ROLE_CUSTOMER = "customer"
 ROLE_STAFF = "staff"

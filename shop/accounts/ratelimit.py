@@ -11,8 +11,8 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 
 from shop.accounts.models import AuthAttempt
+from shop.core.timeutil import utcnow
 from shop.extensions import db
-from shop.timeutil import utcnow
 
 KEY_MAX = 300  # the column's length
 

@@ -1,24 +1,20 @@
-"""Accounts: registration, login, password reset, e-mail verification, "My account" data, addresses.
+"""Accounts: registration, login, password reset and e-mail verification.
 
 Views call one function here and show the message of any AccountError it raises. Functions that
-change something commit; e-mails go to the outbox in the same transaction.
+change something commit; e-mails go to the outbox in the same transaction. When an address is
+verified, `signals.email_verified` lets orders and courses attach what was bought with it as a guest.
 """
 
-import re
-
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from shop.accounts import passwords, ratelimit, tokens
-from shop.accounts.models import ROLE_CUSTOMER, Address, User
-from shop.courses.models import CourseAccess
+from shop.accounts import emails, passwords, ratelimit, signals, tokens
+from shop.accounts.models import ROLE_CUSTOMER, User
+from shop.core.emails import email_problem, normalize_email
+from shop.core.errors import Refusal
+from shop.core.timeutil import utcnow
 from shop.extensions import db
-from shop.orders.models import Order
-from shop.timeutil import utcnow
-
-EMAIL_MAX = 254
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
-ADDRESS_FIELDS = ("name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
+from shop.mail.messages import required_url
 
 DUPLICATE_EMAIL = "An account with this email already exists. Log in or reset your password."
 LOGIN_FAILED = "That email and password do not match an account. Check them, or reset your password."
@@ -34,15 +30,8 @@ LINK_EXPIRED = "This link has expired. Ask for a new one."
 LINK_INVALID = "This link is not valid or has already been used. Ask for a new one."
 
 
-class AccountError(Exception):
+class AccountError(Refusal):
     """A refusal whose message is safe to show; `field` names the form field it is about, if any."""
-
-    status = 422
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class RateLimited(AccountError):
@@ -53,26 +42,13 @@ class BadToken(AccountError):
     status = 400
 
 
-def normalize_email(email):
-    return (email or "").strip().lower()
-
-
-def email_problem(email):
-    email = normalize_email(email)
-    if not email:
-        return "Enter your email address."
-    if len(email) > EMAIL_MAX or not _EMAIL_RE.match(email):
-        return "Enter an email address like name@example.com."
-    return None
-
-
-def user_by_email(email):
+def user_by_email(email: str | None) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
 # ---- registration ----------------------------------------------------------------------------
 
-def register(email, password, full_name, *, ip=None, role=ROLE_CUSTOMER):
+def register(email: str, password: str, full_name: str, *, ip: str | None = None, role: str = ROLE_CUSTOMER) -> User:
     """A new account, with a verification e-mail in the outbox. Raises AccountError."""
     email = normalize_email(email)
     problem = email_problem(email)
@@ -100,7 +76,7 @@ def register(email, password, full_name, *, ip=None, role=ROLE_CUSTOMER):
     return user
 
 
-def create_or_get_customer_for_checkout(email, password, full_name, *, ip=None):
+def register_at_checkout(email: str, password: str, full_name: str, *, ip: str | None = None) -> User:
     """Checkout's optional "create an account": a new account (verification e-mail sent) or AccountError.
 
     An existing account is never returned: only its owner may use it, by logging in.
@@ -111,23 +87,11 @@ def create_or_get_customer_for_checkout(email, password, full_name, *, ip=None):
     return register(email, password, full_name, ip=ip)
 
 
-def _link(endpoint, **values):
-    """An absolute link for an e-mail (the request's host, else SERVER_NAME or PUBLIC_BASE_URL)."""
-    from shop.mail import messages
-
-    url = messages.absolute_url(endpoint, **values)
-    if url is None:
-        raise RuntimeError(f"No host known for the link to {endpoint}: set SERVER_NAME or PUBLIC_BASE_URL")
-    return url
+def _send_verification(user: User) -> None:
+    emails.email_verification(user, required_url("accounts.verify_email", token=tokens.make_verify_token(user)))
 
 
-def _send_verification(user):
-    from shop.mail import messages
-
-    messages.email_verification(user, _link("accounts.verify_email", token=tokens.make_verify_token(user)))
-
-
-def resend_verification(user):
+def resend_verification(user: User) -> None:
     if user.email_verified_at is not None:
         return
     if ratelimit.exceeded(ratelimit.VERIFY_RESEND_PER_USER, user.id):
@@ -139,7 +103,7 @@ def resend_verification(user):
 
 # ---- login -----------------------------------------------------------------------------------
 
-def authenticate(email, password, ip):
+def authenticate(email: str, password: str, ip: str | None) -> User:
     """The user these credentials belong to; raises RateLimited (429) or AccountError.
 
     Failures count per e-mail and per IP address; a success clears the e-mail's failures, upgrades
@@ -172,7 +136,7 @@ def authenticate(email, password, ip):
 
 # ---- password reset --------------------------------------------------------------------------
 
-def request_password_reset(email, ip):
+def request_password_reset(email: str, ip: str | None) -> str:
     """Send a reset link if an account uses this address. The answer is the same either way."""
     email = normalize_email(email)
     if ratelimit.exceeded(ratelimit.RESET_PER_EMAIL, email) or (
@@ -183,14 +147,12 @@ def request_password_reset(email, ip):
         ratelimit.hit(ratelimit.RESET_PER_IP, ip)
     user = user_by_email(email) if email else None
     if user is not None and user.is_active:
-        from shop.mail import messages
-
-        messages.password_reset(user, _link("accounts.reset_password", token=tokens.make_reset_token(user)))
+        emails.password_reset(user, required_url("accounts.reset_password", token=tokens.make_reset_token(user)))
     db.session.commit()
     return RESET_SENT.format(email=email)
 
 
-def user_for_reset_token(token, max_age=tokens.RESET_MAX_AGE):
+def user_for_reset_token(token: str, max_age: int = tokens.RESET_MAX_AGE) -> User:
     """The user a reset link is for; raises BadToken when it has expired, was used or is forged."""
     try:
         payload = tokens.read_reset_token(token, max_age=max_age)
@@ -204,7 +166,7 @@ def user_for_reset_token(token, max_age=tokens.RESET_MAX_AGE):
     return user
 
 
-def reset_password(token, new_password):
+def reset_password(token: str, new_password: str) -> User:
     """Set a new password from a reset link (which then stops working). Returns the user.
 
     Following the link proves the customer reads mail at the address, so the address counts as
@@ -225,7 +187,7 @@ def reset_password(token, new_password):
 
 # ---- e-mail verification ---------------------------------------------------------------------
 
-def verify_email(token):
+def verify_email(token: str) -> User:
     """Mark the account's e-mail verified and link guest purchases made with it. Returns the user.
 
     Guest orders and course access are linked only to a *verified* address: anyone can register
@@ -240,7 +202,7 @@ def verify_email(token):
     return user
 
 
-def user_for_verify_token(token):
+def user_for_verify_token(token: str) -> User:
     """The user a verification link is for (nothing changed); raises BadToken."""
     try:
         payload = tokens.read_verify_token(token)
@@ -254,75 +216,8 @@ def user_for_verify_token(token):
     return user
 
 
-def link_guest_purchases(user):
+def link_guest_purchases(user: User) -> None:
     """Attach guest orders and course access bought with the user's (verified) address. Not committed."""
     if user.email_verified_at is None:
         return
-    email = normalize_email(user.email)
-    db.session.execute(
-        update(Order).where(Order.user_id.is_(None), func.lower(Order.email) == email)
-        .values(user_id=user.id).execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        update(CourseAccess).where(CourseAccess.user_id.is_(None), func.lower(CourseAccess.email) == email)
-        .values(user_id=user.id).execution_options(synchronize_session=False)
-    )
-
-
-# ---- My account ------------------------------------------------------------------------------
-
-def orders_for(user):
-    statement = (select(Order).where(Order.user_id == user.id, Order.number.is_not(None))
-                 .order_by(Order.placed_at.desc(), Order.id.desc()))
-    return db.session.scalars(statement).all()
-
-
-def order_for(user, number):
-    """The user's own order with this number, or None (also for someone else's)."""
-    return db.session.scalar(select(Order).where(Order.user_id == user.id, Order.number == number))
-
-
-def courses_for(user):
-    statement = select(CourseAccess).where(CourseAccess.user_id == user.id).order_by(CourseAccess.granted_at.desc())
-    return db.session.scalars(statement).unique().all()
-
-
-# ---- addresses -------------------------------------------------------------------------------
-
-def address_for(user, address_id):
-    """The user's own address, or None."""
-    return db.session.scalar(select(Address).where(Address.id == address_id, Address.user_id == user.id))
-
-
-def save_address(user, data, address=None, make_default=False):
-    """Add (address=None) or change an address; the first one, or make_default, becomes the default."""
-    if address is None:
-        address = Address(is_default=False)
-        user.addresses.append(address)
-    for name in ADDRESS_FIELDS:
-        value = (data.get(name) or "").strip()
-        setattr(address, name, value.upper() if name == "country" else value)
-    others = [a for a in user.addresses if a is not address]
-    if make_default or not any(a.is_default for a in others):
-        _make_default(user, address)
-    db.session.commit()
-    return address
-
-
-def set_default_address(user, address):
-    _make_default(user, address)
-    db.session.commit()
-
-
-def delete_address(user, address):
-    was_default = address.is_default
-    user.addresses.remove(address)  # delete-orphan: the row goes
-    if was_default and user.addresses:
-        _make_default(user, user.addresses[0])
-    db.session.commit()
-
-
-def _make_default(user, address):
-    for other in user.addresses:
-        other.is_default = False
-    address.is_default = True
+    signals.email_verified.send(user)

@@ -3,8 +3,10 @@
 from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.core import stamp
+from shop.core.timeutil import utcnow
 from shop.extensions import db
-from shop.timeutil import utcnow
+from shop.pricing.types import Line
 
 KIND_BOOK = "book"
 KIND_COURSE = "course"
@@ -133,11 +135,37 @@ class Product(db.Model):
         return False
 
     @property
+    def courses(self):
+        """The courses this product opens: itself, or a combo's courses (the membership is not one)."""
+        if self.kind == KIND_COURSE:
+            return [self]
+        if self.kind == KIND_COMBO:
+            return [c.component for c in self.components if c.component.kind == KIND_COURSE]
+        return []
+
+    @property
+    def course_ids(self):
+        return {course.id for course in self.courses}
+
+    def books(self, quantity=1):
+        """{book id: (book, copies)} that `quantity` of this product takes from stock (a combo: its books)."""
+        if self.kind == KIND_BOOK:
+            return {self.id: (self, quantity)}
+        if self.kind == KIND_COMBO:
+            return {c.component_id: (c.component, c.quantity * quantity) for c in self.components
+                    if c.component.kind == KIND_BOOK}
+        return {}
+
+    @property
     def one_per_customer(self):
         """Courses, the membership and combos holding a course are bought once, never by the dozen."""
-        if self.kind in (KIND_COURSE, KIND_MEMBERSHIP):
-            return True
-        return self.kind == KIND_COMBO and any(c.component.kind == KIND_COURSE for c in self.components)
+        return self.kind == KIND_MEMBERSHIP or bool(self.courses)
+
+    def pricing_line(self, quantity=1):
+        """This product as the pricing module reads it: a frozen snapshot of it now, never the row."""
+        return Line(product_id=self.id, sku=self.sku, title=self.title, kind=self.kind,
+                    unit_price_cents=self.price_cents, quantity=quantity, is_physical=self.is_physical,
+                    categories=frozenset(c.slug for c in self.categories))
 
     @property
     def tracks_stock(self):
@@ -180,18 +208,19 @@ class ComboComponent(db.Model):
     component = relationship("Product", foreign_keys=[component_id], lazy="joined")
 
 
-def catalogue_stamp_query():
-    """One cheap query whose answer changes whenever the storefront's data changes (promotions included:
-    product pages show live offers, and shop.promotions.loader keeps its converted promotions under it)."""
-    from shop.promotions.models import Promotion
+CATALOGUE_TABLES = ("products", "categories", "product_images", "combo_components", "product_categories")
 
-    return db.select(
-        func.count(Product.id),
-        func.max(Product.updated_at),
+
+def _stamp_columns():
+    """The catalogue's part of the storefront stamp (shop.core.stamp): any product or category edited."""
+    return (
+        db.select(func.count(Product.id)).scalar_subquery(),
+        db.select(func.max(Product.updated_at)).scalar_subquery(),
         db.select(func.max(Category.updated_at)).scalar_subquery(),
-        db.select(func.count(Promotion.id)).scalar_subquery(),
-        db.select(func.max(Promotion.updated_at)).scalar_subquery(),
     )
+
+
+stamp.register(_stamp_columns, CATALOGUE_TABLES)
 
 
 MOVEMENT_INITIAL = "initial"

@@ -2,25 +2,27 @@
 
 Each query word matches products whose search text contains it; a word that appears nowhere in the
 catalogue is replaced by the catalogue words closest to it in spelling ("myofacial" ->
-"myofascial"). The vocabulary is built once per catalogue change and kept in memory.
+"myofascial"). The vocabulary is built once per storefront stamp (shop.core.stamp) and kept in memory.
 """
 
 import difflib
 import threading
+from typing import Any
 
 from sqlalchemy import and_, case, or_, true
 
 from shop.catalogue.models import Product
 from shop.catalogue.text import words
+from shop.core import stamp
 from shop.extensions import db
 
 MAX_QUERY_WORDS = 8
 MIN_FUZZY_LENGTH = 4
-_vocabulary = {"stamp": None, "words": frozenset(), "by_length": {}}
+_vocabulary: dict[str, Any] = {"stamp": None, "words": frozenset(), "by_length": {}}
 _lock = threading.Lock()
 
 
-def _build_vocabulary(stamp):
+def _build_vocabulary(current: tuple[Any, ...]) -> dict[str, Any]:
     rows = db.session.execute(db.select(Product.search_text).where(Product.is_active == true())).scalars()
     vocabulary = set()
     for text in rows:
@@ -28,17 +30,19 @@ def _build_vocabulary(stamp):
     by_length = {}
     for word in vocabulary:
         by_length.setdefault(len(word), []).append(word)
-    return {"stamp": stamp, "words": frozenset(vocabulary), "by_length": by_length}
+    return {"stamp": current, "words": frozenset(vocabulary), "by_length": by_length}
 
 
-def vocabulary(stamp):
+def vocabulary() -> dict[str, Any]:
+    """Every word of the active products' search text, rebuilt when the storefront stamp changes."""
+    current = stamp.current()
     with _lock:
-        if _vocabulary["stamp"] != stamp or stamp is None:
-            _vocabulary.update(_build_vocabulary(stamp))
+        if _vocabulary["stamp"] != current:
+            _vocabulary.update(_build_vocabulary(current))
         return _vocabulary
 
 
-def alternatives(word, vocab):
+def alternatives(word: str, vocab: dict[str, Any]) -> list[str]:
     """The word itself, plus close spellings from the catalogue when the word is not in it."""
     if word in vocab["words"] or len(word) < MIN_FUZZY_LENGTH:
         return [word]
@@ -49,11 +53,11 @@ def alternatives(word, vocab):
     return [word, *close]
 
 
-def parse_query(text):
+def parse_query(text: str | None) -> list[str]:
     return words(text)[:MAX_QUERY_WORDS]
 
 
-def search_condition(query_words, vocab):
+def search_condition(query_words: list[str], vocab: dict[str, Any]) -> tuple[Any, Any, list[list[str]]]:
     """(where clause, rank expression, the words actually searched) for the query words."""
     clauses = []
     title_hits = []

@@ -20,8 +20,8 @@ from shop.catalogue.models import (
     product_categories,
 )
 from shop.catalogue.text import render_markdown, search_text_for
+from shop.core.timeutil import utcnow
 from shop.extensions import db
-from shop.timeutil import utcnow
 
 
 def _upsert(model, key, values):

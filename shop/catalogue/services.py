@@ -106,7 +106,7 @@ def categories():
     return db.session.execute(db.select(Category).order_by(Category.position, Category.name)).scalars().all()
 
 
-def listing(query, per_page, stamp=None):
+def listing(query: ListingQuery, per_page: int) -> Listing:
     conditions = [Product.is_active == true()]
     category = None
     if query.kind:
@@ -121,7 +121,7 @@ def listing(query, per_page, stamp=None):
     if query.q:
         query_words = search.parse_query(query.q)
         if query_words:
-            condition, rank, searched = search.search_condition(query_words, search.vocabulary(stamp))
+            condition, rank, searched = search.search_condition(query_words, search.vocabulary())
             conditions.append(condition)
     total = db.session.execute(db.select(func.count(Product.id)).where(*conditions)).scalar_one()
     pages = max(1, -(-total // per_page))

@@ -8,15 +8,13 @@ holds on SQLite (which ignores SELECT ... FOR UPDATE) and on PostgreSQL alike.
 from sqlalchemy import update
 
 from shop.catalogue.models import MOVEMENT_RELEASED, MOVEMENT_RESERVED, Product, StockMovement
+from shop.core import stamp
+from shop.core.timeutil import utcnow
 from shop.extensions import db
-from shop.timeutil import utcnow
 
 
-def _mark_changed():
-    db.session.info["catalogue_changed"] = True  # cached pages drop this stamp after the commit
-
-
-def change(product_id, delta, reason, *, order_id=None, actor_id=None, note=""):
+def change(product_id: int, delta: int, reason: str, *, order_id: int | None = None, actor_id: int | None = None,
+           note: str = "") -> bool:
     """Add `delta` (negative to take) to the stock and record the movement; False if stock would go below 0."""
     result = db.session.execute(
         update(Product)
@@ -28,18 +26,18 @@ def change(product_id, delta, reason, *, order_id=None, actor_id=None, note=""):
         return False
     db.session.add(StockMovement(product_id=product_id, change=delta, reason=reason, order_id=order_id,
                                  actor_id=actor_id, note=note[:500]))
-    _mark_changed()
+    stamp.mark_changed()  # a bare UPDATE: cached pages drop the stamp after the commit
     return True
 
 
-def take(product_id, quantity, order_id=None):
+def take(product_id: int, quantity: int, order_id: int | None = None) -> bool:
     """Take `quantity` copies for an order; True if they were there, False (and nothing changed) if not."""
     return change(product_id, -quantity, MOVEMENT_RESERVED, order_id=order_id)
 
 
-def give_back(product_id, quantity, order_id=None):
+def give_back(product_id: int, quantity: int, order_id: int | None = None) -> None:
     change(product_id, quantity, MOVEMENT_RELEASED, order_id=order_id)
 
 
-def available(product_id):
+def available(product_id: int) -> int:
     return db.session.execute(db.select(Product.stock).where(Product.id == product_id)).scalar_one()

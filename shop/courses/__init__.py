@@ -1,1 +1,1 @@
-"""Courses a customer owns."""
+"""Home-study courses: who may open which course."""

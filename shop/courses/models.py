@@ -3,8 +3,8 @@
 from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.core.timeutil import utcnow
 from shop.extensions import db
-from shop.timeutil import utcnow
 
 
 class CourseAccess(db.Model):

@@ -3,8 +3,8 @@
 from sqlalchemy import Index
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shop.core.timeutil import utcnow
 from shop.extensions import db
-from shop.timeutil import utcnow
 
 MAIL_PENDING = "pending"
 MAIL_SENDING = "sending"

@@ -8,9 +8,9 @@ retries until it goes.
 
 from sqlalchemy import select
 
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.mail.models import MAIL_PENDING, OutboxMessage
-from shop.timeutil import utcnow
 
 SUBJECT_MAX = 300  # the column's length
 

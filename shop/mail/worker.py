@@ -23,9 +23,9 @@ from flask import current_app
 from flask_mail import Connection, Message
 from sqlalchemy import and_, or_, select, update
 
+from shop.core.timeutil import utcnow
 from shop.extensions import db, mail
 from shop.mail.models import MAIL_FAILED, MAIL_PENDING, MAIL_SENDING, MAIL_SENT, OutboxMessage
-from shop.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -6,58 +6,50 @@
   course access it granted is withdrawn, its promotion uses are given back (confirmed ones too), and
   what was paid is refunded in full as part of cancelling, so staff never cancel and forget to refund.
   The cancellation is committed first (the order can no longer be shipped), then the refund is made;
-  if Stripe fails, the order stays cancelled and the page says so: retry the refund from the order page.
+  if Stripe fails, the order stays cancelled and the outcome says so: retry the refund from the order page.
   A paid order is refunded within the staff refund limit, so staff need an admin above it, as for a
   refund. An order of which something has shipped is refunded instead (in part or in full).
 """
 
 import secrets
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from shop.backoffice import audit
-from shop.catalogue import stock
-from shop.catalogue.models import MOVEMENT_RETURNED
-from shop.courses.models import CourseAccess
+from shop.core import audit
+from shop.core.timeutil import utcnow
+from shop.courses import access as course_access
 from shop.extensions import db
-from shop.orders import refunds, services
-from shop.orders.editing import ActionRefused, OrderChanged, claim
+from shop.orders import refunds, reservations, services, status
+from shop.orders.editing import ActionRefused, OrderChanged
 from shop.orders.models import (
     PAYMENT_CANCELLED,
     PAYMENT_PENDING,
     PAYMENT_REQUIRES_ACTION,
-    RESERVATION_CONVERTED,
-    RESERVATION_RELEASED,
     STATUS_CANCELLED,
     STATUS_PAID,
     STATUS_PENDING_PAYMENT,
+    Order,
     Payment,
+    Refund,
     Shipment,
 )
-from shop.timeutil import utcnow
+from shop.payments.gateway import processor
+from shop.promotions.redemptions import release_for_order
 
 REASON_MAX = 500
 
 
-def _release_promotions(order, include_confirmed):
-    try:
-        from shop.promotions.redemptions import release_for_order
-    except ImportError:  # before promotions existed nothing was counted
-        return 0
-    return release_for_order(order, include_confirmed=include_confirmed)
+@dataclass(frozen=True)
+class Cancelled:
+    """What cancelling did: the refund made (None when nothing was paid), or why the refund failed."""
+
+    refund: Refund | None = None
+    refund_error: str = ""
 
 
-def _return_stock(order, actor):
-    """Held copies are released; copies already sold come back as a `returned` movement."""
-    services.release_reservations(order)
-    for reservation in order.reservations:
-        if reservation.status == RESERVATION_CONVERTED:
-            stock.change(reservation.product_id, reservation.quantity, MOVEMENT_RETURNED, order_id=order.id,
-                         actor_id=actor.id, note=f"Order {order.number} cancelled")
-            reservation.status = RESERVATION_RELEASED
-
-
-def can_cancel(order):
+def can_cancel(order: Order) -> tuple[bool, str]:
     """(True, "") or (False, why not) for showing the button."""
     if order.status == STATUS_PENDING_PAYMENT:
         return True, ""
@@ -68,19 +60,16 @@ def can_cancel(order):
     return True, ""
 
 
-def cancel(order, seen_version, reason, actor):
-    """Cancel the order; returns the refund made (None if nothing was paid). ActionRefused if it cannot be.
-
-    A refund that fails at Stripe raises ActionRefused (502) after the cancellation is saved.
+def cancel(order: Order, seen_version: int, reason: str | None, actor: Any) -> Cancelled:
+    """Cancel the order; ActionRefused if it cannot be. A refund that fails at the processor leaves the
+    order cancelled and is reported in the outcome (`refund_error`).
     """
-    from shop.payments import stripe_gateway
-
     reason = " ".join((reason or "").split())
     if not reason:
         raise ActionRefused("Give a reason for cancelling.", field="reason")
     if len(reason) > REASON_MAX:
         raise ActionRefused(f"The reason is at most {REASON_MAX} characters.", field="reason")
-    if order.version_id != seen_version:  # checked again by claim(), atomically
+    if order.version_id != seen_version:  # checked again by the transition, atomically
         raise OrderChanged()
     allowed, why = can_cancel(order)
     if not allowed:
@@ -90,22 +79,25 @@ def cancel(order, seen_version, reason, actor):
     if to_refund:  # everything that could stop the refund is checked before the order is cancelled
         refunds.check_allowed(order, to_refund, actor)
         refunds.refund_method(order)
-    claim(order, seen_version, statuses=(order.status,), status=STATUS_CANCELLED, closed_at=utcnow(),
-          checkout_token=None)
+    if not status.transition(order.id, STATUS_CANCELLED, from_statuses=(order.status,), version=seen_version,
+                             closed_at=utcnow(), checkout_token=None):
+        db.session.rollback()
+        raise OrderChanged()
+    db.session.refresh(order)
     if was_paid and db.session.scalar(select(Shipment.id).where(Shipment.order_id == order.id).limit(1)):
         db.session.rollback()  # a shipment was recorded between the check and the claim
         raise ActionRefused(f"Order {order.number} has just been shipped: refund it instead.", status=409)
-    _return_stock(order, actor)
+    reservations.return_sold(order, actor.id)
     open_intents = []
     if was_paid:
-        db.session.execute(delete(CourseAccess).where(CourseAccess.order_id == order.id))
+        course_access.withdraw_for_order(order.id)
     else:
         for payment in db.session.scalars(select(Payment).where(
                 Payment.order_id == order.id, Payment.status.in_((PAYMENT_PENDING, PAYMENT_REQUIRES_ACTION)))):
             payment.status = PAYMENT_CANCELLED
             if payment.intent_id:
                 open_intents.append(payment.intent_id)
-    released = _release_promotions(order, include_confirmed=was_paid)
+    released = release_for_order(order, include_confirmed=was_paid)
     details = "stock returned" + (f", {released} promotion use{'s' if released != 1 else ''} given back"
                                   if released else "") + (", course access withdrawn" if was_paid else "")
     summary = f"Cancelled by {actor.email}: {reason} ({details})."
@@ -113,8 +105,11 @@ def cancel(order, seen_version, reason, actor):
     audit.record("cancelled", "order", order.id, f"{reason} ({details})", actor=actor)
     db.session.commit()
     for intent_id in open_intents:
-        stripe_gateway.cancel(intent_id)
+        processor().cancel(intent_id)
     if not to_refund:
-        return None
-    return refunds.refund(order, actor=actor, reason=f"Order cancelled: {reason}",
-                          idempotency_key=f"cancel-{secrets.token_hex(8)}", amount_cents=to_refund)
+        return Cancelled()
+    try:
+        return Cancelled(refunds.refund(order, actor=actor, reason=f"Order cancelled: {reason}",
+                                        idempotency_key=f"cancel-{secrets.token_hex(8)}", amount_cents=to_refund))
+    except ActionRefused as error:
+        return Cancelled(refund_error=error.message)

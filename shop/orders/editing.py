@@ -14,10 +14,13 @@ The loser gets OrderChanged (409) with a message telling them to reload. Notes a
 never edited, so adding one needs no version.
 """
 
+from typing import Any
+
 from sqlalchemy import update
 from sqlalchemy.orm.exc import StaleDataError
 
-from shop.backoffice import audit
+from shop.core import audit
+from shop.core.errors import Refusal
 from shop.extensions import db
 from shop.orders import services
 from shop.orders.models import FULFILMENT_SHIPPED, Order
@@ -35,22 +38,16 @@ FIELD_LABELS = {
 }
 
 
-class ActionRefused(Exception):
+class ActionRefused(Refusal):
     """A desk action that cannot be done; the message is for staff, `status` is the HTTP status to answer."""
-
-    def __init__(self, message, status=422, field=None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.field = field
 
 
 class OrderChanged(ActionRefused):
-    def __init__(self, message=CHANGED_MESSAGE):
+    def __init__(self, message: str = CHANGED_MESSAGE) -> None:
         super().__init__(message, status=409)
 
 
-def claim(order, seen_version, statuses=None, **values):
+def claim(order: Order, seen_version: int, statuses: tuple[str, ...] | None = None, **values: Any) -> Order:
     """Bump the order's version if it is still `seen_version` (and in `statuses`), setting `values` too.
 
     Raises OrderChanged when someone else changed the order since the page was shown. The order is
@@ -70,7 +67,7 @@ def claim(order, seen_version, statuses=None, **values):
     return order
 
 
-def edit_order(order, seen_version, changes, actor):
+def edit_order(order: Order, seen_version: int, changes: dict[str, str], actor: Any) -> list[str]:
     """Save changed contact details, shipping address and call notes; OrderChanged if the order moved on."""
     if order.version_id != seen_version:
         raise OrderChanged()
@@ -96,7 +93,7 @@ def edit_order(order, seen_version, changes, actor):
     return changed
 
 
-def add_note(order, text, actor):
+def add_note(order: Order, text: str | None, actor: Any) -> None:
     text = (text or "").strip()
     if not text:
         raise ActionRefused("Write the note first.", field="note")

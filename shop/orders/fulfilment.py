@@ -8,13 +8,14 @@ e-mail per shipment (outbox dedupe key `shipment:<id>`).
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from shop.backoffice import audit
+from shop.core import audit
 from shop.extensions import db
-from shop.orders import services
+from shop.orders import emails, services
 from shop.orders.editing import ActionRefused, OrderChanged, claim
 from shop.orders.models import (
     FULFILMENT_PARTIAL,
@@ -43,11 +44,11 @@ class LineToShip:
     refunded: int
 
     @property
-    def remaining(self):
+    def remaining(self) -> int:
         return max(0, self.line.quantity - self.shipped - self.refunded)
 
 
-def shipped_units(order_ids):
+def shipped_units(order_ids: list[int]) -> dict[int, int]:
     """{order_line_id: units shipped} for these orders."""
     rows = db.session.execute(
         select(ShipmentLine.order_line_id, func.sum(ShipmentLine.quantity))
@@ -57,7 +58,7 @@ def shipped_units(order_ids):
     return {line_id: int(units) for line_id, units in rows}
 
 
-def refunded_units(order_ids):
+def refunded_units(order_ids: list[int]) -> dict[int, int]:
     """{order_line_id: units refunded by line} for these orders (failed refunds do not count)."""
     rows = db.session.execute(
         select(RefundLine.order_line_id, func.sum(RefundLine.quantity))
@@ -67,14 +68,14 @@ def refunded_units(order_ids):
     return {line_id: int(units) for line_id, units in rows}
 
 
-def lines_to_ship(order):
+def lines_to_ship(order: Order) -> list[LineToShip]:
     """Every physical line of the order with what has shipped, been refunded and is left."""
     shipped, refunded = shipped_units([order.id]), refunded_units([order.id])
     return [LineToShip(line, shipped.get(line.id, 0), refunded.get(line.id, 0))
             for line in order.lines if line.is_physical]
 
 
-def fulfilment_after(lines):
+def fulfilment_after(lines: list[LineToShip]) -> str:
     if all(item.remaining == 0 for item in lines):
         return FULFILMENT_SHIPPED
     if any(item.shipped for item in lines):
@@ -89,7 +90,7 @@ class PickList:
     more: bool  # more orders wait than the list shows
 
 
-def pick_list(limit=PICK_LIST_LIMIT):
+def pick_list(limit: int = PICK_LIST_LIMIT) -> PickList:
     """Paid orders with physical units still to ship, oldest first, and the units to take off the shelves."""
     orders = db.session.execute(
         select(Order).options(selectinload(Order.lines))
@@ -118,21 +119,20 @@ def pick_list(limit=PICK_LIST_LIMIT):
                     more=more)
 
 
-def _clean(text, limit, label, field):
+def _clean(text: str | None, limit: int, label: str, field: str) -> str:
     text = " ".join((text or "").split())
     if len(text) > limit:
         raise ActionRefused(f"The {label} is at most {limit} characters.", field=field)
     return text
 
 
-def ship(order, seen_version, carrier, tracking_number, quantities, actor):
+def ship(order: Order, seen_version: int, carrier: str | None, tracking_number: str | None,
+         quantities: dict[int, int], actor: Any) -> Shipment:
     """Record a shipment of `quantities` ({order_line_id: units}) and e-mail the customer. Returns the Shipment.
 
     Refuses (ActionRefused, 422/409) an order that is not paid or has nothing to ship, unknown lines, more
     units than are left, an empty shipment, and a page shown before someone else changed the order.
     """
-    from shop.mail import messages
-
     if order.version_id != seen_version:  # checked again by claim(), atomically
         raise OrderChanged()
     if order.status != STATUS_PAID:
@@ -170,12 +170,12 @@ def ship(order, seen_version, carrier, tracking_number, quantities, actor):
     summary = f"{label}: {what} by {carrier}" + (f", tracking {tracking_number}" if tracking_number else "") + "."
     services.record(order, "shipped", summary, actor_id=actor.id)
     audit.record("shipped", "order", order.id, summary, actor=actor)
-    if messages.shipment_notification(order, shipment) is not None:
+    if emails.shipment_notification(order, shipment) is not None:
         services.record(order, "email_queued", f"Shipment e-mail to {order.email} queued.")
     db.session.commit()
     return shipment
 
 
-def packing_slip(order):
+def packing_slip(order: Order) -> list[LineToShip]:
     """What goes in the parcel: every physical line with ordered, shipped and still-to-ship units."""
     return lines_to_ship(order)

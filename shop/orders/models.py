@@ -3,8 +3,9 @@
 from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.core.timeutil import utcnow
 from shop.extensions import db
-from shop.timeutil import utcnow
+from shop.shipping.countries import COUNTRIES
 
 STATUS_PENDING_PAYMENT = "pending_payment"
 STATUS_PAID = "paid"
@@ -115,8 +116,6 @@ class Order(db.Model):
     def shipping_address_lines(self):
         if not self.requires_shipping:
             return []
-        from shop.shipping.countries import COUNTRIES
-
         city = " ".join(p for p in (self.ship_city, self.ship_region, self.ship_postal_code) if p)
         country = COUNTRIES.get(self.ship_country, self.ship_country)
         return [p for p in (self.ship_name, self.ship_line1, self.ship_line2, city, country) if p]

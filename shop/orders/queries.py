@@ -9,15 +9,18 @@ the pg_trgm GIN indexes of migration 0004.
 """
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import load_only
 
 from shop.accounts.models import ROLE_CUSTOMER, User
 from shop.catalogue.models import Product
+from shop.core.text import like_pattern
+from shop.core.timeutil import local_midnight
 from shop.extensions import db
 from shop.orders.models import (
     CHANNEL_PHONE,
@@ -88,7 +91,7 @@ class OrderPage:
     errors: dict = field(default_factory=dict)
 
 
-def _day(text, field_name):
+def _day(text: str | None, field_name: str) -> date | None:
     text = (text or "").strip()
     if not text:
         return None
@@ -101,7 +104,7 @@ def _day(text, field_name):
     return day
 
 
-def _optional_id(text, field_name, message):
+def _optional_id(text: str | None, field_name: str, message: str) -> int | None:
     text = (text or "").strip()
     if not text:
         return None
@@ -110,7 +113,7 @@ def _optional_id(text, field_name, message):
     return int(text)
 
 
-def parse_filters(args):
+def parse_filters(args: Mapping[str, str]) -> tuple[OrderFilters, dict[str, str]]:
     """OrderFilters from query arguments; collects every problem as {field: message} (second value)."""
     filters = OrderFilters()
     errors = {}
@@ -149,36 +152,26 @@ def parse_filters(args):
     return filters, errors
 
 
-def _utc_bounds(filters, tz_name):
+def _utc_bounds(filters: OrderFilters, tz_name: str) -> tuple[datetime | None, datetime | None]:
     """The filter's days (in the shop's time zone) as naive UTC datetimes [start, end)."""
-    zone = ZoneInfo(tz_name)
-
-    def utc(day):
-        return datetime.combine(day, time.min, zone).astimezone(UTC).replace(tzinfo=None)
-
-    start = utc(filters.date_from) if filters.date_from else None
-    end = utc(filters.date_to + timedelta(days=1)) if filters.date_to else None
+    start = local_midnight(filters.date_from, tz_name) if filters.date_from else None
+    end = local_midnight(filters.date_to + timedelta(days=1), tz_name) if filters.date_to else None
     return start, end
 
 
-def _like_fragment(text):
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def search_condition(q):
+def search_condition(q: str) -> Any:
     """Number (exact, with or without the STR- prefix), or a fragment of the e-mail or name."""
     match = _NUMBER_RE.match(q)
     if match:
         return Order.number == f"{ORDER_NUMBER_PREFIX}-{int(match.group(1))}"
-    pattern = _like_fragment(q)
+    pattern = like_pattern(q)
     email = func.lower(Order.email).like(pattern, escape="\\")
     if "@" in q:
         return email
     return or_(email, func.lower(Order.customer_name).like(pattern, escape="\\"))
 
 
-def _fulfilment_condition(value):
+def _fulfilment_condition(value: str) -> Any:
     # orders with nothing to ship may still say "unfulfilled": what they need to ship decides
     if value == FULFILMENT_NOT_NEEDED:
         return Order.requires_shipping.is_(False)
@@ -188,7 +181,7 @@ def _fulfilment_condition(value):
     return and_(Order.requires_shipping.is_(True), Order.fulfilment_status.in_(states))
 
 
-def conditions(filters, tz_name):
+def conditions(filters: OrderFilters, tz_name: str) -> list[Any]:
     """SQL conditions for the filters (a product SKU that matches nothing gives a false condition)."""
     where = []
     if filters.status:
@@ -216,12 +209,12 @@ def conditions(filters, tz_name):
     return where
 
 
-def encode_cursor(placed_at, order_id):
+def encode_cursor(placed_at: datetime, order_id: int) -> str:
     micros = (placed_at - _EPOCH) // timedelta(microseconds=1)
     return f"{micros}_{order_id}"
 
 
-def decode_cursor(text):
+def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
     """(placed_at, id) from a cursor, or None for a missing or malformed one (the first page then)."""
     match = _CURSOR_RE.match((text or "").strip())
     if not match:
@@ -232,7 +225,8 @@ def decode_cursor(text):
         return None
 
 
-def list_orders(filters, tz_name, *, after=None, before=None, page_size=PAGE_SIZE):
+def list_orders(filters: OrderFilters, tz_name: str, *, after: str | None = None, before: str | None = None,
+                page_size: int = PAGE_SIZE) -> OrderPage:
     """One page of orders, newest first; `after` = cursor of the last row seen (older), `before` = newer."""
     where = conditions(filters, tz_name)
     stmt = select(Order).options(load_only(*LIST_COLUMNS)).where(*where)
@@ -269,7 +263,7 @@ def list_orders(filters, tz_name, *, after=None, before=None, page_size=PAGE_SIZ
     return page
 
 
-def staff_members():
+def staff_members() -> list[tuple[int, str]]:
     """Everyone who can take orders or work the desk, for the staff filter: [(id, label)]."""
     rows = db.session.execute(
         select(User.id, User.full_name, User.email).where(User.role != ROLE_CUSTOMER)
@@ -278,60 +272,24 @@ def staff_members():
     return [(row.id, row.full_name or row.email) for row in rows]
 
 
-def promotions():
-    return db.session.execute(select(Promotion.id, Promotion.name).order_by(Promotion.name)).all()
+def promotions() -> list[Any]:
+    return list(db.session.execute(select(Promotion.id, Promotion.name).order_by(Promotion.name)).all())
 
 
-def status_choices():
+def status_choices() -> list[tuple[str, str]]:
     return list(STATUS_LABELS.items())
 
 
-# ---- one order's timeline --------------------------------------------------------------------------
-
-EVENT_LABELS = {
-    "placed": "Placed", "paid": "Paid", "payment_recorded": "Payment recorded", "payment_failed": "Payment failed",
-    "payment_mismatch": "Payment did not match", "paid_after_close": "Paid after closing", "email_queued":
-    "E-mail queued", "note": "Note", "edited": "Edited", "shipped": "Shipped", "refunded": "Refunded",
-    "refund_failed": "Refund failed", "cancelled": "Cancelled", "expired": "Expired", "abandoned": "Abandoned",
-    "stock_short": "Stock short", "promotion_over_limit": "Promotion over its limit",
-}
-MAIL_LABELS = {"sent": "E-mail sent", "failed": "E-mail failed", "pending": "E-mail waiting",
-               "sending": "E-mail sending"}
+def order_numbers(order_ids: Iterable[int | None]) -> dict[int, str]:
+    """{order id: number} for these orders (the stock page names the orders behind its movements)."""
+    ids = sorted({i for i in order_ids if i})
+    if not ids:
+        return {}
+    return {row.id: row.number for row in db.session.execute(select(Order.id, Order.number).where(Order.id.in_(ids)))}
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    kind: str
-    label: str
-    message: str
-    actor: str = ""
-
-
-def timeline(order):
-    """The order's events and its e-mails (from the outbox, with whether they went), oldest first."""
-    from shop.mail.models import OutboxMessage
-    from shop.orders.models import OrderEvent
-
-    events = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)
-                                .order_by(OrderEvent.created_at, OrderEvent.id)).all()
-    mails = db.session.execute(
-        select(OutboxMessage.subject, OutboxMessage.to_address, OutboxMessage.status, OutboxMessage.created_at,
-               OutboxMessage.sent_at, OutboxMessage.attempts, OutboxMessage.last_error)
-        .where(OutboxMessage.order_id == order.id).order_by(OutboxMessage.id)).all()
-    actor_ids = {event.actor_id for event in events if event.actor_id}
-    actors = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(actor_ids))).all()) \
-        if actor_ids else {}
-    entries = [TimelineEntry(event.created_at, event.kind, EVENT_LABELS.get(event.kind, event.kind.replace("_", " ")
-                                                                            .capitalize()),
-                             event.message, actors.get(event.actor_id, "")) for event in events]
-    for mail in mails:
-        message = f"“{mail.subject}” to {mail.to_address}"
-        if mail.status == "failed":
-            message += f" (gave up after {mail.attempts} attempts: {mail.last_error})"
-        elif mail.status != "sent" and mail.attempts:
-            message += f" ({mail.attempts} failed attempt{'s' if mail.attempts != 1 else ''} so far)"
-        entries.append(TimelineEntry(mail.sent_at or mail.created_at, f"mail-{mail.status}",
-                                     MAIL_LABELS.get(mail.status, "E-mail"), message))
-    entries.sort(key=lambda entry: entry.at)
-    return entries
+def by_number(number: str) -> Order | None:
+    """The order with this number (None for an unknown or overlong one)."""
+    if not number or len(number) > 20:
+        return None
+    return db.session.scalar(select(Order).where(Order.number == number))

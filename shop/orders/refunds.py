@@ -19,13 +19,14 @@ answer and our commit leaves a pending row holding the amount: never a refund co
 """
 
 from dataclasses import dataclass
+from typing import Any
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from shop.accounts.models import ROLE_ADMIN
-from shop.backoffice import audit
+from shop.accounts.access import is_admin
+from shop.core import audit
+from shop.core.settings import get_setting
 from shop.extensions import db
 from shop.money import allocate, format_cents
 from shop.orders import services
@@ -39,11 +40,12 @@ from shop.orders.models import (
     STATUS_CANCELLED,
     STATUS_PAID,
     Order,
+    OrderLine,
     Payment,
     Refund,
     RefundLine,
 )
-from shop.payments.gateway import PaymentError
+from shop.payments.gateway import PaymentError, processor
 
 REFUND_PENDING = "pending"
 REFUND_SUCCEEDED = "succeeded"
@@ -55,7 +57,7 @@ KEY_MAX = 80
 
 @dataclass(frozen=True)
 class RefundableLine:
-    line: object
+    line: OrderLine
     refunded: int  # units already refunded by line
 
     @property
@@ -63,32 +65,33 @@ class RefundableLine:
         return self.line.quantity - self.refunded
 
 
-def staff_limit_cents():
-    """The most staff (not admins) may refund on one order: the admin setting, else the app config."""
-    try:
-        from shop.backoffice.settings import get_setting
-    except ImportError:
-        return int(current_app.config.get("STAFF_REFUND_LIMIT_CENTS", 10000))
+def staff_limit_cents() -> int:
+    """The most staff (not admins) may refund on one order: the admin setting."""
     return int(get_setting("STAFF_REFUND_LIMIT_CENTS"))
 
 
-def refundable_cents(order):
+def limit_binds(actor: Any) -> bool:
+    """Whether the staff refund limit applies to this person (it does not bind admins)."""
+    return not is_admin(actor)
+
+
+def refundable_cents(order: Order) -> int:
     return max(0, _paid_cents(order) - order.refunded_cents)
 
 
-def _paid_cents(order):
+def _paid_cents(order: Order) -> int:
     # orders paid before paid_cents was kept (and any path that does not set it) paid their total
     if order.paid_cents or order.paid_at is None:
         return order.paid_cents
     return order.total_cents
 
 
-def refundable_lines(order):
+def refundable_lines(order: Order) -> list[RefundableLine]:
     done = refunded_units([order.id])
     return [RefundableLine(line, done.get(line.id, 0)) for line in order.lines]
 
 
-def line_amounts(order, quantities):
+def line_amounts(order: Order, quantities: dict[int, int]) -> dict[int, tuple[int, int]]:
     """{line_id: (units, cents)} for a refund of `quantities` ({line_id: units}); ActionRefused if impossible."""
     lines = {item.line.id: item for item in refundable_lines(order)}
     amounts = {}
@@ -105,7 +108,7 @@ def line_amounts(order, quantities):
     return amounts
 
 
-def _card_payment(order):
+def _card_payment(order: Order) -> Payment | None:
     return db.session.execute(
         select(Payment).where(Payment.order_id == order.id, Payment.status == PAYMENT_SUCCEEDED,
                               Payment.provider == "stripe", Payment.intent_id.is_not(None))
@@ -113,7 +116,7 @@ def _card_payment(order):
     ).scalars().first()
 
 
-def refund_method(order):
+def refund_method(order: Order) -> tuple[str, str | None]:
     """(REFUND_STRIPE, intent id) or (REFUND_MANUAL, None); ActionRefused (409) when neither is possible."""
     payment = _card_payment(order)
     if payment is not None:
@@ -126,7 +129,7 @@ def refund_method(order):
                         "refunded through Stripe.", status=409)
 
 
-def check_allowed(order, amount_cents, actor):
+def check_allowed(order: Order, amount_cents: int, actor: Any) -> None:
     """Raise ActionRefused (422, 409 or 403) if `actor` may not refund `amount_cents` on this order now."""
     if order.status not in REFUNDABLE_STATUSES or _paid_cents(order) <= 0:
         raise ActionRefused(f"Order {order.number} has not been paid: there is nothing to refund.", status=409)
@@ -137,7 +140,7 @@ def check_allowed(order, amount_cents, actor):
         raise ActionRefused(f"At most {format_cents(left)} can be refunded on order {order.number} (paid "
                             f"{format_cents(_paid_cents(order))}, refunded {format_cents(order.refunded_cents)}).",
                             field="amount")
-    if actor.role != ROLE_ADMIN:
+    if limit_binds(actor):
         limit = staff_limit_cents()
         if order.refunded_cents + amount_cents > limit:
             raise ActionRefused(
@@ -145,7 +148,7 @@ def check_allowed(order, amount_cents, actor):
                 f"{format_cents(order.refunded_cents + amount_cents)}. Ask an admin to make this refund.", status=403)
 
 
-def _reserve(order, amount_cents, cap=None):
+def _reserve(order: Order, amount_cents: int, cap: int | None = None) -> bool:
     """Add the amount to refunded_cents if it stays within what was paid (and `cap`); False if it would not."""
     db.session.execute(
         update(Order).where(Order.id == order.id, Order.paid_cents == 0, Order.paid_at.is_not(None),
@@ -161,21 +164,20 @@ def _reserve(order, amount_cents, cap=None):
     return result.rowcount == 1
 
 
-def _release(order, amount_cents):
+def _release(order: Order, amount_cents: int) -> None:
     db.session.execute(
         update(Order).where(Order.id == order.id, Order.refunded_cents >= amount_cents)
         .values(refunded_cents=Order.refunded_cents - amount_cents, version_id=Order.version_id + 1)
         .execution_options(synchronize_session=False))
 
 
-def refund(order, *, actor, reason, idempotency_key, amount_cents=None, line_quantities=None):
+def refund(order: Order, *, actor: Any, reason: str | None, idempotency_key: str | None,
+           amount_cents: int | None = None, line_quantities: dict[int, int] | None = None) -> Refund:
     """Refund an amount, or the units in `line_quantities` ({line_id: units}). Returns the Refund row.
 
     ActionRefused: 422 for bad input, 403 over the staff limit, 409 when the order cannot be refunded
     (or the same form was sent twice), 502 when Stripe refuses or cannot be reached.
     """
-    from shop.payments import stripe_gateway
-
     reason = " ".join((reason or "").split())
     if not reason:
         raise ActionRefused("Give a reason for the refund (the customer may see it).", field="reason")
@@ -200,7 +202,7 @@ def refund(order, *, actor, reason, idempotency_key, amount_cents=None, line_qua
     except IntegrityError:
         db.session.rollback()
         raise ActionRefused("This refund has already been made (the form was sent twice).", status=409) from None
-    if not _reserve(order, amount_cents, cap=None if actor.role == ROLE_ADMIN else staff_limit_cents()):
+    if not _reserve(order, amount_cents, cap=staff_limit_cents() if limit_binds(actor) else None):
         db.session.rollback()
         db.session.refresh(order)
         raise ActionRefused(f"Another refund was made meanwhile: {format_cents(order.refunded_cents)} is refunded "
@@ -213,7 +215,7 @@ def refund(order, *, actor, reason, idempotency_key, amount_cents=None, line_qua
         return row
     db.session.commit()  # the reservation and the pending row are saved before Stripe moves any money
     try:
-        provider_id, _status = stripe_gateway.refund(intent_id, amount_cents, row.idempotency_key, reason)
+        provider_id, _status = processor().refund(intent_id, amount_cents, row.idempotency_key, reason)
     except PaymentError as error:
         _release(order, amount_cents)
         row.status = REFUND_FAILED
@@ -227,7 +229,7 @@ def refund(order, *, actor, reason, idempotency_key, amount_cents=None, line_qua
     return row
 
 
-def _finish(order, row, actor, summary):
+def _finish(order: Order, row: Refund, actor: Any, summary: str) -> None:
     row.status = REFUND_SUCCEEDED
     services.record(order, "refunded", summary, actor_id=actor.id)
     audit.record("refunded", "order", order.id, summary[:500], actor=actor)

@@ -1,1 +1,3 @@
-"""Payments: a small provider interface; stripe_gateway.py is the only module importing stripe."""
+"""The card processor, behind a small interface: shop.payments.gateway says what the shop needs from one,
+and `gateway.processor()` is the one way to reach the configured one; stripe_gateway.py is the only
+module that imports stripe. What a payment does to an order is shop.orders.payment."""

@@ -1,11 +1,14 @@
-"""What the shop needs from a card processor, independent of Stripe's SDK.
+"""What the shop needs from a card processor, independent of Stripe's SDK, and the one way to reach it.
 
-Errors form a short ladder: PaymentDeclined (the bank said no; the message is safe to show the
-customer), GatewayError (we could not reach the processor or it failed; logged, a generic message
-is shown). Amounts here are integer cents and ISO currency codes in upper case.
+`processor()` is the configured gateway (shop.payments.stripe_gateway installs itself with `use` when
+the app starts); services call it, never the SDK. Errors form a short ladder: PaymentDeclined (the bank
+said no; the message is safe to show the customer), GatewayError (we could not reach the processor or
+it failed; logged, a generic message is shown). Amounts here are integer cents and ISO currency codes
+in upper case.
 """
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 INTENT_SUCCEEDED = "succeeded"
 INTENT_REQUIRES_ACTION = "requires_action"
@@ -17,7 +20,7 @@ INTENT_CANCELED = "canceled"
 class PaymentError(Exception):
     message = "The payment could not be completed."
 
-    def __init__(self, message=None, intent_id=None):
+    def __init__(self, message: str | None = None, intent_id: str | None = None) -> None:
         super().__init__(message or self.message)
         if message:
             self.message = message
@@ -44,7 +47,7 @@ class Intent:
     currency: str
     client_secret: str | None = None
     failure_message: str = ""
-    metadata: dict = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,3 +55,34 @@ class Event:
     id: str
     type: str
     intent: Intent | None
+
+
+class PaymentGateway(Protocol):
+    """A card processor as the shop uses it."""
+
+    def create_and_confirm(self, *, amount_cents: int, currency: str, payment_method: str, idempotency_key: str,
+                           metadata: dict[str, str], moto: bool = False) -> Intent: ...
+
+    def retrieve(self, intent_id: str) -> Intent: ...
+
+    def cancel(self, intent_id: str) -> None: ...
+
+    def refund(self, intent_id: str, amount_cents: int, idempotency_key: str, reason: str) -> tuple[str, str]: ...
+
+    def parse_webhook(self, payload: bytes, signature_header: str | None) -> Event: ...
+
+
+_installed: dict[str, PaymentGateway] = {}
+
+
+def use(gateway: PaymentGateway) -> None:
+    """Make `gateway` the processor the shop talks to (the app does this at start)."""
+    _installed["gateway"] = gateway
+
+
+def processor() -> PaymentGateway:
+    """The configured card processor."""
+    try:
+        return _installed["gateway"]
+    except KeyError:
+        raise GatewayError("No card processor is configured.") from None

@@ -2,8 +2,8 @@
 
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shop.core.timeutil import utcnow
 from shop.extensions import db
-from shop.timeutil import utcnow
 
 
 class ProcessedEvent(db.Model):

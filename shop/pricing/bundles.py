@@ -1,5 +1,6 @@
 """What a combo deal costs against buying its parts separately."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -9,18 +10,18 @@ class BundleComparison:
     bundle_cents: int
 
     @property
-    def saving_cents(self):
+    def saving_cents(self) -> int:
         return max(0, self.separately_cents - self.bundle_cents)
 
     @property
-    def saving_percent(self):
+    def saving_percent(self) -> int:
         """Whole percent saved, rounded down so the shop never overstates a saving."""
         if self.separately_cents <= 0:
             return 0
         return self.saving_cents * 100 // self.separately_cents
 
 
-def compare_bundle(parts, bundle_cents):
+def compare_bundle(parts: Iterable[tuple[int, int]], bundle_cents: int) -> BundleComparison:
     """parts: iterable of (unit_price_cents, quantity)."""
     separately = 0
     for unit_cents, quantity in parts:

@@ -7,70 +7,83 @@ discounts), then free-shipping offers; tax on goods after discounts plus shippin
 Deterministic: lines are taken in SKU order and offers in priority order, whatever order they come in.
 """
 
-from datetime import UTC
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import TypeAlias, TypeVar
 from zoneinfo import ZoneInfo
 
 from shop.money import allocate, format_cents
 from shop.pricing import promotions as promo
-from shop.pricing.types import Adjustment, Breakdown, PricedLine
+from shop.pricing.types import Adjustment, Breakdown, Cart, Line, PricedLine
+
+# What _apply returns: (adjustments, goods discount {sku: cents}, shipping before offers, shipping discount, skipped)
+_Applied: TypeAlias = tuple[list[Adjustment], dict[str, int], int, int, list[promo.NotApplied]]
+_Key = TypeVar("_Key", int, str)
 
 
 class PricingError(ValueError):
     """The cart cannot be priced as it stands."""
 
 
-def _tax_cents(taxable_cents, basis_points):
+def _tax_cents(taxable_cents: int, basis_points: int) -> int:
     """Tax rounded half up to the cent, in integers."""
     if basis_points <= 0 or taxable_cents <= 0:
         return 0
     return (taxable_cents * basis_points + 5000) // 10000
 
 
-def _date(value, timezone):
+def _date(value: datetime, timezone: str) -> str:
     local = value.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
     return f"{local:%B} {local.day}, {local.year}"
+
+
+def _union_of(index_map: dict[_Key, set[int]], keys: frozenset[_Key]) -> set[int]:
+    """The indexes of the lines that any of these keys leads to."""
+    chosen: set[int] = set()
+    for key in keys:
+        chosen |= index_map.get(key, set())
+    return chosen
 
 
 class _Matcher:
     """Which lines each target matches, through an index of the cart (the hot path with many offers)."""
 
-    def __init__(self, lines):
+    def __init__(self, lines: tuple[Line, ...]) -> None:
         self.lines = lines
-        self.by_id, self.by_kind, self.by_category = {}, {}, {}
+        self.by_id: dict[int, set[int]] = {}
+        self.by_kind: dict[str, set[int]] = {}
+        self.by_category: dict[str, set[int]] = {}
         for index, line in enumerate(lines):
             self.by_id.setdefault(line.product_id, set()).add(index)
             self.by_kind.setdefault(line.kind, set()).add(index)
             for category in line.categories:
                 self.by_category.setdefault(category, set()).add(index)
-        self.memo = {}
+        self.memo: dict[int, tuple[Line, ...]] = {}
 
-    def _indexes(self, target):
+    def _indexes(self, target: promo.Target) -> set[int]:
         if target.everything:
             chosen = set(range(len(self.lines)))
         else:
-            chosen = set()
-            for index_map, keys in ((self.by_id, target.product_ids), (self.by_kind, target.kinds),
-                                    (self.by_category, target.categories)):
-                for key in keys:
-                    chosen |= index_map.get(key, set())
+            chosen = (_union_of(self.by_id, target.product_ids) | _union_of(self.by_kind, target.kinds)
+                      | _union_of(self.by_category, target.categories))
         if chosen and (target.exclude_product_ids or target.exclude_kinds or target.exclude_categories):
             chosen = {i for i in chosen if target.matches(self.lines[i])}
         return chosen
 
-    def __call__(self, promotion):
+    def __call__(self, promotion: promo.Promotion) -> tuple[Line, ...]:
         found = self.memo.get(promotion.id)
         if found is None:
             found = self.memo[promotion.id] = tuple(self.lines[i] for i in sorted(self._indexes(promotion.target)))
         return found
 
-    def ceiling(self, promotion, cart):
+    def ceiling(self, promotion: promo.Promotion, cart: Cart) -> int:
         """The most this offer could possibly give on this cart (its lines, plus shipping if it is free shipping)."""
         if promotion.benefit.kind == promo.FREE_SHIPPING:
             return cart.shipping.price_cents if cart.shipping else 0
         return sum(line.subtotal_cents for line in self(promotion))
 
 
-def _why_not(promotion, cart, eligible, now):
+def _why_not(promotion: promo.Promotion, cart: Cart, eligible: Sequence[Line], now: datetime) -> str | None:
     """None if the offer may apply to this cart; otherwise the reason, in words for people."""
     if not promotion.active:
         return "not running (paused or ended)"
@@ -106,7 +119,8 @@ def _why_not(promotion, cart, eligible, now):
     return None
 
 
-def _goods_discount(promotion, matched, remaining):
+def _goods_discount(promotion: promo.Promotion, matched: Sequence[Line],
+                    remaining: dict[str, int]) -> tuple[dict[str, int], None] | tuple[None, str]:
     """{sku: cents} this offer takes off its lines, given what is left to pay on each; or a reason."""
     benefit = promotion.benefit
     eligible = [line for line in matched if remaining[line.sku] > 0]
@@ -139,7 +153,7 @@ def _goods_discount(promotion, matched, remaining):
                        key=lambda unit: (-unit[0], unit[1]))
         if benefit.get_quantity < 1 or len(units) < group:
             return None, f"buy {benefit.buy_quantity} to get {benefit.get_quantity}: not enough items"
-        per_sku = {}
+        per_sku: dict[str, int] = {}
         for start in range(0, len(units) - group + 1, group):
             for price, sku in units[start + benefit.buy_quantity:start + group]:
                 per_sku[sku] = per_sku.get(sku, 0) + (price * benefit.basis_points + promo.FULL // 2) // promo.FULL
@@ -154,12 +168,12 @@ def _goods_discount(promotion, matched, remaining):
     return _capped(promotion, discounts), None
 
 
-def _capped(promotion, discounts):
+def _capped(promotion: promo.Promotion, discounts: dict[str, int]) -> dict[str, int]:
     """Keep within the offer's remaining budget, taking the excess back from the last lines."""
     budget = promotion.budget_left_cents
     if budget is None or sum(discounts.values()) <= budget:
         return discounts
-    capped = {}
+    capped: dict[str, int] = {}
     left = budget
     for sku in sorted(discounts):
         capped[sku] = min(discounts[sku], left)
@@ -167,7 +181,7 @@ def _capped(promotion, discounts):
     return capped
 
 
-def _shipping_before_offers(cart, goods_total, requires_shipping):
+def _shipping_before_offers(cart: Cart, goods_total: int, requires_shipping: bool) -> int:
     rate = cart.shipping
     if not requires_shipping or rate is None:
         return 0
@@ -176,15 +190,16 @@ def _shipping_before_offers(cart, goods_total, requires_shipping):
     return rate.price_cents
 
 
-def _code_for(promotion, cart):
+def _code_for(promotion: promo.Promotion, cart: Cart) -> str:
     return next((code for pid, code in cart.codes if pid == promotion.id), "")
 
 
-def _apply(option, cart, lines, matcher):
+def _apply(option: Iterable[promo.Promotion], cart: Cart, lines: tuple[Line, ...], matcher: _Matcher) -> _Applied:
     """Apply these offers one after another; returns (adjustments, goods {sku: cents}, shipping cents, skipped)."""
     remaining = {line.sku: line.subtotal_cents for line in lines}
-    adjustments, skipped = [], []
-    shipping_offers = []
+    adjustments: list[Adjustment] = []
+    skipped: list[promo.NotApplied] = []
+    shipping_offers: list[promo.Promotion] = []
     for promotion in option:
         if promotion.benefit.kind == promo.FREE_SHIPPING:
             shipping_offers.append(promotion)
@@ -218,7 +233,7 @@ def _apply(option, cart, lines, matcher):
     return adjustments, goods_discount, shipping, shipping_discount, skipped
 
 
-def price(cart, promotions=(), now=None):
+def price(cart: Cart, promotions: Sequence[promo.Promotion] = (), now: datetime | None = None) -> Breakdown:
     """Price the cart with the offers that apply; report each one that does not, and why."""
     lines = tuple(sorted(cart.lines, key=lambda line: line.sku))
     skus = [line.sku for line in lines]
@@ -229,16 +244,18 @@ def price(cart, promotions=(), now=None):
     unlocked = {pid for pid, _ in cart.codes}
     candidates = sorted((p for p in promotions if not p.requires_code or p.id in unlocked),
                         key=lambda p: p.sort_key)
-    not_applied, eligible = [], []
+    not_applied: list[promo.NotApplied] = []
+    eligible: list[promo.Promotion] = []
     matcher = _Matcher(lines)
     for promotion in candidates:
+        assert now is not None  # there are promotions, and promotions without the time were refused above
         reason = _why_not(promotion, cart, matcher(promotion), now)
         if reason:
             not_applied.append(promo.NotApplied(promotion.id, promotion.name, reason))
         else:
             eligible.append(promotion)
 
-    def value(result):
+    def value(result: _Applied) -> int:
         return sum(a.amount_cents for a in result[0])
 
     # The combinable offers together first; then each exclusive offer alone, skipping any that could

@@ -3,8 +3,14 @@
 Plain frozen data, filled by shop.promotions.loader from the database. Nothing here touches a database.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # types.py imports this module at run time, so this import is for the checker only
+    from shop.pricing.types import Line
 
 PERCENT_OFF = "percent"
 AMOUNT_OFF = "amount"
@@ -30,14 +36,14 @@ class Target:
     """Which lines an offer applies to. Exclusions win over inclusions."""
 
     everything: bool = True
-    product_ids: frozenset = field(default_factory=frozenset)
-    categories: frozenset = field(default_factory=frozenset)
-    kinds: frozenset = field(default_factory=frozenset)
-    exclude_product_ids: frozenset = field(default_factory=frozenset)
-    exclude_categories: frozenset = field(default_factory=frozenset)
-    exclude_kinds: frozenset = field(default_factory=frozenset)
+    product_ids: frozenset[int] = field(default_factory=frozenset)
+    categories: frozenset[str] = field(default_factory=frozenset)  # category slugs
+    kinds: frozenset[str] = field(default_factory=frozenset)
+    exclude_product_ids: frozenset[int] = field(default_factory=frozenset)
+    exclude_categories: frozenset[str] = field(default_factory=frozenset)
+    exclude_kinds: frozenset[str] = field(default_factory=frozenset)
 
-    def matches(self, line):
+    def matches(self, line: Line) -> bool:
         if (line.product_id in self.exclude_product_ids or line.kind in self.exclude_kinds
                 or line.categories & self.exclude_categories):
             return False
@@ -51,8 +57,8 @@ class Conditions:
     min_subtotal_cents: int = 0  # of the lines the offer applies to
     min_quantity: int = 0  # items among those lines
     first_order_only: bool = False
-    email_domains: frozenset = field(default_factory=frozenset)  # lower case, without "@"
-    customer_emails: frozenset = field(default_factory=frozenset)  # lower case
+    email_domains: frozenset[str] = field(default_factory=frozenset)  # lower case, without "@"
+    customer_emails: frozenset[str] = field(default_factory=frozenset)  # lower case
 
 
 @dataclass(frozen=True)
@@ -60,11 +66,11 @@ class Benefit:
     kind: str
     basis_points: int = 0  # percent off (1500 = 15 %); for buy X get Y, the discount on the Y items
     amount_cents: int = 0  # amount off; for a fixed price, the price of one set
-    bundle: tuple = ()  # fixed price: ((product_id, quantity), ...) that make one set
+    bundle: tuple[tuple[int, int], ...] = ()  # fixed price: ((product_id, quantity), ...) that make one set
     buy_quantity: int = 0
     get_quantity: int = 0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.kind not in BENEFITS:
             raise ValueError(f"unknown benefit {self.kind!r}")
         if not 0 <= self.basis_points <= FULL or self.amount_cents < 0:
@@ -79,7 +85,7 @@ class Promotion:
     target: Target = field(default_factory=Target)
     conditions: Conditions = field(default_factory=Conditions)
     requires_code: bool = False
-    channels: frozenset = frozenset({"web", "phone"})
+    channels: frozenset[str] = frozenset({"web", "phone"})
     active: bool = True  # False when draft, paused or ended by marketing
     starts_at: datetime | None = None  # naive UTC
     ends_at: datetime | None = None
@@ -90,7 +96,7 @@ class Promotion:
     customer_uses_left: int | None = None  # for this cart's customer
 
     @property
-    def sort_key(self):
+    def sort_key(self) -> tuple[int, int]:
         return (-self.priority, self.id)
 
 

@@ -1,6 +1,11 @@
 """Plain, frozen data that pricing reads and returns. Money is integer cents throughout."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TypedDict
+
+from shop.pricing.promotions import Customer, NotApplied
 
 
 @dataclass(frozen=True)
@@ -14,16 +19,16 @@ class Line:
     unit_price_cents: int
     quantity: int
     is_physical: bool = False
-    categories: frozenset = field(default_factory=frozenset)
+    categories: frozenset[str] = field(default_factory=frozenset)  # category slugs
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.quantity < 1:
             raise ValueError(f"{self.sku}: quantity must be at least 1")
         if self.unit_price_cents < 0:
             raise ValueError(f"{self.sku}: a price cannot be negative")
 
     @property
-    def subtotal_cents(self):
+    def subtotal_cents(self) -> int:
         return self.unit_price_cents * self.quantity
 
 
@@ -38,13 +43,13 @@ class ShippingRate:
 
 @dataclass(frozen=True)
 class Cart:
-    lines: tuple
+    lines: tuple[Line, ...]
     shipping: ShippingRate | None = None
     tax_rate_basis_points: int = 0
     channel: str = "web"
     currency: str = "USD"
-    customer: object | None = None  # pricing.promotions.Customer
-    codes: tuple = ()  # (promotion_id, code) pairs the customer unlocked with a code
+    customer: Customer | None = None
+    codes: tuple[tuple[int, str], ...] = ()  # (promotion_id, code) pairs the customer unlocked with a code
     timezone: str = "UTC"  # for dates in reasons ("starts on December 1, 2026")
 
 
@@ -55,7 +60,7 @@ class Adjustment:
     promotion_id: int | None
     name: str
     amount_cents: int
-    per_line: tuple = ()  # (sku, cents) pairs
+    per_line: tuple[tuple[str, int], ...] = ()  # (sku, cents) pairs
     shipping_cents: int = 0  # the part of amount_cents taken off shipping
     code: str = ""
 
@@ -66,18 +71,56 @@ class PricedLine:
     discount_cents: int
 
     @property
-    def subtotal_cents(self):
+    def subtotal_cents(self) -> int:
         return self.line.subtotal_cents
 
     @property
-    def total_cents(self):
+    def total_cents(self) -> int:
         return self.line.subtotal_cents - self.discount_cents
+
+
+class ShippingSnapshot(TypedDict):
+    code: str
+    name: str
+    price_cents: int
+
+
+class LineSnapshot(TypedDict):
+    sku: str
+    quantity: int
+    unit_price_cents: int
+    discount_cents: int
+    total_cents: int
+
+
+class AdjustmentSnapshot(TypedDict):
+    promotion_id: int | None
+    code: str
+    name: str
+    amount_cents: int
+    per_line: list[list[str | int]]  # [sku, cents] pairs
+    shipping_cents: int
+
+
+class PricingSnapshot(TypedDict):
+    """What Breakdown.snapshot() returns (JSON-ready)."""
+
+    currency: str
+    subtotal_cents: int
+    discount_cents: int
+    shipping_cents: int
+    shipping_discount_cents: int
+    tax_cents: int
+    total_cents: int
+    shipping: ShippingSnapshot | None
+    lines: list[LineSnapshot]
+    adjustments: list[AdjustmentSnapshot]
 
 
 @dataclass(frozen=True)
 class Breakdown:
-    lines: tuple
-    adjustments: tuple
+    lines: tuple[PricedLine, ...]
+    adjustments: tuple[Adjustment, ...]
     subtotal_cents: int
     discount_cents: int
     shipping_cents: int
@@ -87,17 +130,17 @@ class Breakdown:
     requires_shipping: bool
     shipping: ShippingRate | None
     currency: str = "USD"
-    not_applied: tuple = ()  # pricing.promotions.NotApplied: each live offer that did not apply, and why
+    not_applied: tuple[NotApplied, ...] = ()  # each live offer that did not apply, and why
 
     @property
-    def shipping_before_offers_cents(self):
+    def shipping_before_offers_cents(self) -> int:
         return self.shipping_cents + self.shipping_discount_cents
 
     @property
-    def goods_total_cents(self):
+    def goods_total_cents(self) -> int:
         return self.subtotal_cents - self.discount_cents
 
-    def snapshot(self):
+    def snapshot(self) -> PricingSnapshot:
         """A JSON-ready record of how the order was priced, kept with the order for ever."""
         return {
             "currency": self.currency,

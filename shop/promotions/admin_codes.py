@@ -9,15 +9,16 @@ import csv
 import io
 import re
 import secrets
+from collections.abc import Iterable
 
 from sqlalchemy import case, func
 from sqlalchemy.exc import IntegrityError
 
-from shop.backoffice import audit
+from shop.core import audit
+from shop.core.timeutil import to_local, utcnow
 from shop.extensions import db
-from shop.promotions.admin_validation import PromotionError, normalise_code, raise_if_invalid, to_local
-from shop.promotions.models import STATE_ENDED, PromotionCode
-from shop.timeutil import utcnow
+from shop.promotions.models import STATE_ENDED, Promotion, PromotionCode
+from shop.promotions.validation import PromotionError, normalise_code, raise_if_invalid
 
 ENTITY = "promotion"
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, no 1/I
@@ -25,12 +26,12 @@ PREFIX_RE = re.compile(r"^[A-Z0-9]{0,20}$")
 MAX_BATCH = 5000
 
 
-def shared_code(promotion):
+def shared_code(promotion: Promotion) -> PromotionCode | None:
     return db.session.scalar(db.select(PromotionCode).filter_by(promotion_id=promotion.id, max_uses=None)
                              .order_by(PromotionCode.id).limit(1))
 
 
-def code_summaries(promotion_ids):
+def code_summaries(promotion_ids: list[int]) -> dict[int, tuple[str, int, int]]:
     """{promotion id: (shared code or "", number of single-use codes, codes used)} in one query."""
     if not promotion_ids:
         return {}
@@ -43,12 +44,12 @@ def code_summaries(promotion_ids):
     return {pid: (code or "", int(count or 0), int(used or 0)) for pid, code, count, used in rows}
 
 
-def _random_code(prefix, length):
+def _random_code(prefix: str, length: int) -> str:
     body = "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
     return f"{prefix}-{body}" if prefix else body
 
 
-def _taken(codes):
+def _taken(codes: Iterable[str]) -> set[str]:
     taken = set()
     codes = list(codes)
     for start in range(0, len(codes), 500):
@@ -57,7 +58,8 @@ def _taken(codes):
     return taken
 
 
-def generate_codes(promotion, count, prefix="", timezone="UTC", length=5):
+def generate_codes(promotion: Promotion, count: int | None, prefix: str = "", timezone: str = "UTC",
+                   length: int = 5) -> str:
     """Add `count` new single-use codes (like SPRING-7K3QX) unique across the shop; returns the batch label."""
     prefix = normalise_code(prefix)
     errors = {}
@@ -91,7 +93,7 @@ def generate_codes(promotion, count, prefix="", timezone="UTC", length=5):
     raise PromotionError("Could not generate unique codes; try again.", status=409)
 
 
-def codes_page(promotion, page=1, per_page=50):
+def codes_page(promotion: Promotion, page: int = 1, per_page: int = 50) -> tuple[list[PromotionCode], int]:
     statement = db.select(PromotionCode).filter_by(promotion_id=promotion.id)
     total = db.session.scalar(db.select(func.count()).select_from(statement.subquery()))
     codes = db.session.scalars(statement.order_by(PromotionCode.id).offset((page - 1) * per_page)
@@ -99,7 +101,7 @@ def codes_page(promotion, page=1, per_page=50):
     return codes, total
 
 
-def codes_csv(promotion, timezone):
+def codes_csv(promotion: Promotion, timezone: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["code", "kind", "batch", "max_uses", "uses", "created"])

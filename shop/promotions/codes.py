@@ -5,22 +5,28 @@ is added to the cart only when it gives something on that cart; otherwise `CodeE
 unknown, expired, not yet started, used up, not for this cart or not combinable it is, and the cart is
 unchanged. Failed codes count towards limits per visitor and per IP address (AuthAttempt rows, see
 shop.accounts.ratelimit), so codes cannot be guessed. Codes are checked again every time the cart is
-priced: one that stopped applying is reported (and dropped when the order is placed).
+priced: one that stopped applying is reported (and dropped when the order is placed). Whether a code gives
+something on a cart is for the caller's pricer to say (shop.quote.apply_code passes one): the rules
+for entering codes live here, the pricing of the cart in shop.quote.
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from shop.accounts import ratelimit
+from shop.core.errors import Refusal
+from shop.core.timeutil import to_shop_time, utcnow
 from shop.extensions import db
 from shop.money import format_cents
 from shop.pricing import promotions as promo
+from shop.pricing.types import Breakdown
 from shop.promotions import loader
 from shop.promotions.models import STATE_ACTIVE, STATE_ENDED, CartCode, PromotionCode
-from shop.timeutil import to_shop_time, utcnow
 
 MAX_LENGTH = 40
 GUESSES_PER_VISITOR = ratelimit.Limit("promo-code-visitor", 10, timedelta(minutes=10))  # failed codes
@@ -28,13 +34,8 @@ GUESSES_PER_IP = ratelimit.Limit("promo-code-ip", 30, timedelta(minutes=10))  # 
 EMAIL_REASONS = ("needs your email address first", "only for selected customers")
 
 
-class CodeError(Exception):
+class CodeError(Refusal):
     """A code that cannot be used on this cart; the message says why and is safe to show."""
-
-    def __init__(self, message, status=422):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -51,24 +52,24 @@ class CodeStatus:
 class PricingContext:
     """What a cart is priced with: the promotions, the codes that unlock some of them, and the customer."""
 
-    promotions: tuple
-    pairs: tuple = ()  # (promotion id, code) for pricing.types.Cart.codes
+    promotions: tuple[promo.Promotion, ...]
+    pairs: tuple[tuple[int, str], ...] = ()  # (promotion id, code) for pricing.types.Cart.codes
     customer: promo.Customer = field(default_factory=promo.Customer)
-    problems: dict = field(default_factory=dict)  # code -> why it unlocks nothing
-    code_ids: dict = field(default_factory=dict)  # code -> PromotionCode id
-    codes: tuple = ()  # every entered code, in the order entered
+    problems: dict[str, str] = field(default_factory=dict)  # code -> why it unlocks nothing
+    code_ids: dict[str, int] = field(default_factory=dict)  # code -> PromotionCode id
+    codes: tuple[str, ...] = ()  # every entered code, in the order entered
 
 
-def normalise(text):
+def normalise(text: object) -> str:
     return "".join(str(text or "").split()).upper()
 
 
-def _date(value):
+def _date(value: datetime) -> str:
     local = to_shop_time(value, current_app.config["SHOP_TIMEZONE"])
     return f"{local:%B} {local.day}, {local.year}"
 
 
-def entered(cart):
+def entered(cart: Any) -> list[str]:
     """The codes on this cart, in the order they were entered."""
     if cart is None or getattr(cart, "id", None) is None:
         return []
@@ -76,14 +77,14 @@ def entered(cart):
         db.select(CartCode.code).where(CartCode.cart_id == cart.id).order_by(CartCode.id)).scalars())
 
 
-def _lookup(codes):
+def _lookup(codes: Sequence[str]) -> dict[str, PromotionCode]:
     if not codes:
         return {}
     rows = db.session.execute(db.select(PromotionCode).where(PromotionCode.code.in_(sorted(set(codes))))).scalars()
     return {row.code: row for row in rows}
 
 
-def _problem(code, row, entry, now):
+def _problem(code: str, row: PromotionCode | None, entry: loader.Loaded | None, now: datetime) -> str | None:
     """Why this code unlocks nothing at all, whatever the cart; None if it may apply."""
     if row is None or entry is None or entry.state not in (STATE_ACTIVE, STATE_ENDED):
         return f"We don't recognise the code {code}. Please check it and try again."  # paused and draft too
@@ -99,8 +100,13 @@ def _problem(code, row, entry, now):
     return None
 
 
-def pricing_context(codes, *, email="", user_id=None, now=None):
-    """The live promotions, plus what these codes unlock, for this customer (their uses left, first order)."""
+def pricing_context(codes: Sequence[str], *, first_order: Callable[[], bool], email: str = "",
+                    user_id: int | None = None, now: datetime | None = None) -> PricingContext:
+    """The live promotions, plus what these codes unlock, for this customer (their uses left, first order).
+
+    `first_order()` says whether this is the customer's first order; it is asked only when a live promotion
+    is for first orders (shop.orders.customers.is_first_order knows).
+    """
     now = now or utcnow()
     live = loader.live_set()
     found = _lookup(codes)
@@ -123,17 +129,17 @@ def pricing_context(codes, *, email="", user_id=None, now=None):
     promotions = tuple(p for p in live.promotions if p.ends_at is None or p.ends_at > now)
     promotions += tuple(extra[pid].promotion for pid in sorted(extra) if pid in unlocked)
     promotions = loader.for_customer(promotions, entries, email, user_id)
-    first = loader.is_first_order(email, user_id) if any(p.conditions.first_order_only for p in promotions) else True
+    first = first_order() if any(p.conditions.first_order_only for p in promotions) else True
     customer = promo.Customer(email=(email or "").strip().lower(), is_first_order=first)
     return PricingContext(promotions, tuple(pairs), customer, problems, code_ids, tuple(codes))
 
 
-def _join(names):
+def _join(names: Sequence[str]) -> str:
     names = list(dict.fromkeys(names))
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def explain(code, reason, breakdown):
+def explain(code: str, reason: str, breakdown: Breakdown) -> str:
     """The engine's reason for not applying a code's promotion, as the customer reads it."""
     if reason.startswith("not combinable with "):
         return f"{code} can't be combined with {reason[len('not combinable with '):]}, which saves you more."
@@ -153,7 +159,7 @@ def explain(code, reason, breakdown):
     return f"{code} doesn't apply to this cart: {reason}."
 
 
-def statuses(context, breakdown):
+def statuses(context: PricingContext, breakdown: Breakdown) -> tuple[CodeStatus, ...]:
     """A CodeStatus for every entered code, after pricing."""
     applied = {a.code for a in breakdown.adjustments if a.code}
     reasons = {}
@@ -178,12 +184,12 @@ def statuses(context, breakdown):
 
 # ---- entering and removing codes ----------------------------------------------------------------
 
-def _limited(visitor, ip):
+def _limited(visitor: str, ip: str) -> bool:
     return (visitor and ratelimit.exceeded(GUESSES_PER_VISITOR, visitor)) or (
         ip and ratelimit.exceeded(GUESSES_PER_IP, ip))
 
 
-def _failed(message, visitor, ip):
+def _failed(message: str, visitor: str, ip: str) -> CodeError:
     if visitor:
         ratelimit.hit(GUESSES_PER_VISITOR, visitor)
     if ip:
@@ -193,12 +199,15 @@ def _failed(message, visitor, ip):
     return CodeError(message)
 
 
-def apply_code(cart, text, email="", channel="web", now=None, *, user=None, visitor="", ip="", country="US"):
-    """Add the code to the cart if it gives something on it (committed); returns a message for the customer,
-    or raises CodeError (422, or 429 once `visitor` or `ip` failed too often; each failure is recorded)."""
-    from shop.checkout import services as checkout  # checkout prices carts with codes: imported when used
+Pricer = Callable[[list[str]], tuple[tuple[CodeStatus, ...], Breakdown]]
 
-    now = now or utcnow()
+
+def apply_code(cart: Any, text: str | None, price: Pricer, *, visitor: str = "", ip: str = "") -> str:
+    """Add the code to the cart if it gives something on it (committed); returns a message for the customer,
+    or raises CodeError (422, or 429 once `visitor` or `ip` failed too often; each failure is recorded).
+
+    `price(codes)` prices the cart with these codes and returns (the codes' statuses, the breakdown).
+    """
     code = normalise(text)
     if not code:
         raise CodeError("Enter a promo code.")
@@ -212,8 +221,8 @@ def apply_code(cart, text, email="", channel="web", now=None, *, user=None, visi
     codes = entered(cart)
     if code in codes:
         return f"{code} is already applied."
-    priced = checkout.quote(cart, country, channel=channel, email=email, user=user, codes=[*codes, code], now=now)
-    status = next(s for s in priced.codes if s.code == code)
+    statuses, breakdown = price([*codes, code])
+    status = next(s for s in statuses if s.code == code)
     if not status.applied and not status.waiting_for_email:
         raise _failed(status.message, visitor, ip)
     db.session.add(CartCode(cart_id=cart.id, code=code))
@@ -223,11 +232,11 @@ def apply_code(cart, text, email="", channel="web", now=None, *, user=None, visi
         db.session.rollback()
     if status.waiting_for_email:
         return f"{code} added: it applies once you enter your email address at checkout."
-    adjustment = next(a for a in priced.breakdown.adjustments if a.code == code)
+    adjustment = next(a for a in breakdown.adjustments if a.code == code)
     return f"{code} applied: {adjustment.name} saves you {format_cents(adjustment.amount_cents)}."
 
 
-def remove_code(cart, text):
+def remove_code(cart: Any, text: str | None) -> str | None:
     """Take a code off the cart; returns the code, or None if it was not there."""
     code = normalise(text)
     if cart is None or getattr(cart, "id", None) is None or not code:
@@ -240,7 +249,7 @@ def remove_code(cart, text):
     return code
 
 
-def drop(cart, codes):
+def drop(cart: Any, codes: Sequence[str]) -> None:
     """Take codes that stopped applying off the cart (the caller commits)."""
     if cart is not None and getattr(cart, "id", None) is not None and codes:
         db.session.execute(db.delete(CartCode).where(CartCode.cart_id == cart.id, CartCode.code.in_(list(codes))))

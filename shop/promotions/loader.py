@@ -1,10 +1,10 @@
 """The one bridge from promotion rows to pricing: load what could apply, convert it, keep it in memory.
 
 `live_set()` loads every promotion that is switched on (state active) and not past its end, turns each
-row into a frozen `pricing.promotions.Promotion` and keeps the result per process under the storefront's
-stamp (`shop.pagecache.catalogue_stamp`, which counts the promotions and their latest change and is read
-at most every PAGE_CACHE_CHECK_SECONDS), so adding to the cart or showing a page does not load a thousand
-promotions each time. Schedules are left to the engine, which is given `now`: a promotion that starts
+row into a frozen `pricing.promotions.Promotion` and keeps the result per process under the storefront
+stamp (shop.core.stamp, which counts the promotions and their latest change and is read at most every
+PAGE_CACHE_CHECK_SECONDS), so adding to the cart or showing a page does not load a thousand promotions
+each time. Schedules are left to the engine, which is given `now`: a promotion that starts
 tomorrow is in the set and says "not started yet".
 
 The counters that change with every order (uses and budget) are re-read for the promotions that applied
@@ -16,11 +16,13 @@ import logging
 import re
 import threading
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from sqlalchemy import event, func, or_
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, or_
+from sqlalchemy.orm import selectinload
 
-from shop import pagecache
+from shop.core import stamp
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.pricing import promotions as promo
 from shop.promotions.models import (
@@ -31,13 +33,9 @@ from shop.promotions.models import (
     ROLE_TARGET,
     STATE_ACTIVE,
     Promotion,
-    PromotionCategory,
     PromotionCode,
-    PromotionCustomer,
-    PromotionProduct,
     PromotionRedemption,
 )
-from shop.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 _SPLIT = re.compile(r"[\s,;]+")
@@ -78,12 +76,12 @@ class LiveSet:
         return self.entries.get(promotion_id)
 
 
-def _words(text, lower=True):
+def _words(text: str | None, lower: bool = True) -> frozenset[str]:
     found = (w.strip() for w in _SPLIT.split(text or ""))
     return frozenset((w.lower() if lower else w) for w in found if w)
 
 
-def _target(row, bundle):
+def _target(row: Promotion, bundle: tuple[tuple[int, int], ...]) -> promo.Target:
     ids, exclude_ids, slugs, exclude_slugs = set(), set(), set(), set()
     for entry in row.products:
         if entry.role == ROLE_TARGET:
@@ -103,7 +101,7 @@ def _target(row, bundle):
     )
 
 
-def to_pricing(row):
+def to_pricing(row: Promotion) -> promo.Promotion:
     """A promotion row (with its products, categories and customers loaded) as pricing data; ValueError if broken."""
     bundle = tuple(sorted((e.product_id, max(1, e.quantity or 1)) for e in row.products if e.role == ROLE_BUNDLE))
     benefit = promo.Benefit(
@@ -126,7 +124,7 @@ def to_pricing(row):
     )
 
 
-def _bundle_parts(row):
+def _bundle_parts(row: Promotion) -> tuple[BundlePart, ...]:
     parts = []
     for entry in row.products:
         if entry.role == ROLE_BUNDLE and entry.product is not None:
@@ -135,7 +133,7 @@ def _bundle_parts(row):
     return tuple(sorted(parts, key=lambda p: (p.title, p.product_id)))
 
 
-def _shared_codes(rows):
+def _shared_codes(rows: list[Promotion]) -> dict[int, str]:
     """{promotion id: its first shared code} for the public code promotions among rows (one query)."""
     ids = [row.id for row in rows if row.requires_code and row.is_public]
     if not ids:
@@ -150,7 +148,7 @@ def _shared_codes(rows):
     return found
 
 
-def _convert(rows, shared=None):
+def _convert(rows: list[Promotion], shared: dict[int, str] | None = None) -> dict[int, "Loaded"]:
     shared = shared or {}
     loaded = {}
     for row in rows:
@@ -167,7 +165,7 @@ def _convert(rows, shared=None):
     return loaded
 
 
-def _rows(*conditions):
+def _rows(*conditions: Any) -> list[Promotion]:
     statement = (db.select(Promotion).where(*conditions)
                  .options(selectinload(Promotion.products), selectinload(Promotion.categories),
                           selectinload(Promotion.customers))
@@ -175,7 +173,7 @@ def _rows(*conditions):
     return db.session.execute(statement).scalars().all()
 
 
-def _load_live(now):
+def _load_live(now: Any) -> "LiveSet":
     rows = _rows(Promotion.state == STATE_ACTIVE, or_(Promotion.ends_at.is_(None), Promotion.ends_at > now))
     entries = _convert(rows, _shared_codes(rows))
     promotions = tuple(sorted((e.promotion for e in entries.values()), key=lambda p: p.sort_key))
@@ -186,9 +184,9 @@ _cache = {"entry": None}
 _lock = threading.Lock()
 
 
-def live_set():
+def live_set() -> LiveSet:
     """Every promotion that is on and not past its end, converted; cached per process under the stamp."""
-    key = (str(db.engine.url), pagecache.catalogue_stamp())
+    key = (str(db.engine.url), stamp.current())
     entry = _cache["entry"]
     if entry is not None and entry[0] == key:
         return entry[1]
@@ -198,20 +196,20 @@ def live_set():
     return value
 
 
-def live_promotions(now=None):
+def live_promotions(now: Any = None) -> tuple[promo.Promotion, ...]:
     """The pricing Promotions that are on and not past their end at `now` (automatic and code ones alike:
     the engine uses a code one only when the cart unlocked it)."""
     now = now or utcnow()
     return tuple(p for p in live_set().promotions if p.ends_at is None or p.ends_at > now)
 
 
-def forget():
+def forget() -> None:
     with _lock:
         _cache["entry"] = None
-    pagecache.forget_stamp()
+    stamp.forget()
 
 
-def load(ids):
+def load(ids: Any) -> dict[int, Loaded]:
     """{id: Loaded} read now from the database, whatever their state (for codes of ended or paused ones)."""
     ids = sorted({int(i) for i in ids})
     if not ids:
@@ -220,7 +218,7 @@ def load(ids):
     return _convert(rows, _shared_codes(rows))
 
 
-def with_fresh_counters(promotions, ids):
+def with_fresh_counters(promotions: Any, ids: Any) -> tuple[promo.Promotion, ...]:
     """The promotions, with uses and budget left re-read from the database for those in `ids` (one query)."""
     wanted = {p.id for p in promotions if p.id in ids and (p.uses_left is not None or p.budget_left_cents is not None)}
     if not wanted:
@@ -243,7 +241,7 @@ def with_fresh_counters(promotions, ids):
     return tuple(changed.get(p.id, p) for p in promotions)
 
 
-def customer_uses(promotion_ids, email="", user_id=None):
+def customer_uses(promotion_ids: Any, email: str = "", user_id: int | None = None) -> dict[int, int]:
     """{promotion id: held or confirmed redemptions} by this customer, matched by e-mail or by account."""
     email = (email or "").strip().lower()
     who = []
@@ -260,7 +258,8 @@ def customer_uses(promotion_ids, email="", user_id=None):
     return dict(db.session.execute(statement).all())
 
 
-def for_customer(promotions, entries, email="", user_id=None):
+def for_customer(promotions: Any, entries: dict[int, Loaded], email: str = "",
+                 user_id: int | None = None) -> tuple[promo.Promotion, ...]:
     """Fill in `customer_uses_left` for the promotions limited per customer (one query when any are)."""
     limits = {p.id: entries[p.id].max_per_customer for p in promotions
               if p.id in entries and entries[p.id].max_per_customer is not None}
@@ -269,52 +268,3 @@ def for_customer(promotions, entries, email="", user_id=None):
     used = customer_uses(limits, email, user_id) if (email or user_id is not None) else {}
     return tuple(replace(p, customer_uses_left=max(0, limits[p.id] - used.get(p.id, 0))) if p.id in limits else p
                  for p in promotions)
-
-
-def is_first_order(email="", user_id=None):
-    """True when no paid order was placed with this e-mail or by this account."""
-    from shop.orders.models import STATUS_PAID, Order
-
-    email = (email or "").strip().lower()
-    who = []
-    if email:
-        who.append(Order.email == email)
-    if user_id is not None:
-        who.append(Order.user_id == user_id)
-    if not who:
-        return True
-    found = db.session.execute(db.select(Order.id).where(Order.status == STATUS_PAID, or_(*who)).limit(1)).first()
-    return found is None
-
-
-# ---- keeping the stamp right -------------------------------------------------------------------
-# A change to a promotion's products, categories, customers or codes touches the promotion's
-# updated_at, so the stamp every process reads changes too; this process forgets its stamp at once.
-
-_CHILDREN = (PromotionProduct, PromotionCategory, PromotionCustomer, PromotionCode)
-
-
-@event.listens_for(Session, "before_flush")
-def _touch_promotions(session, flush_context, instances):
-    touched = set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Promotion):
-            session.info["promotions_changed"] = True
-        elif isinstance(obj, _CHILDREN):
-            session.info["promotions_changed"] = True
-            parent = obj.promotion if obj.promotion is not None else (
-                session.get(Promotion, obj.promotion_id) if obj.promotion_id else None)
-            if parent is not None and parent not in session.deleted and id(parent) not in touched:
-                touched.add(id(parent))
-                parent.updated_at = utcnow()
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_after_promotion_commit(session):
-    if session.info.pop("promotions_changed", False):
-        pagecache.forget_stamp()
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_flag_after_rollback(session):
-    session.info.pop("promotions_changed", None)

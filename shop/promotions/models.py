@@ -1,10 +1,14 @@
 """Promotions as marketing sets them up, their codes, and every time one was used (a redemption)."""
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from typing import Any
 
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, event, func
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from shop.catalogue.signals import product_in_use
+from shop.core import stamp
+from shop.core.timeutil import utcnow
 from shop.extensions import db
-from shop.timeutil import utcnow
 
 STATE_DRAFT = "draft"
 STATE_ACTIVE = "active"  # shown as "scheduled", "live" or "ended" by its dates
@@ -168,3 +172,38 @@ class CartCode(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(db.String(40))
+
+
+PROMOTION_TABLES = ("promotions", "promotion_products", "promotion_categories", "promotion_customers",
+                    "promotion_codes")
+_CHILDREN = (PromotionProduct, PromotionCategory, PromotionCustomer, PromotionCode)
+
+
+def _stamp_columns() -> tuple[Any, ...]:
+    """Promotions' part of the storefront stamp: product pages show live offers, and the loader keeps the
+    converted promotions under the stamp (shop.promotions.loader)."""
+    return (db.select(func.count(Promotion.id)).scalar_subquery(),
+            db.select(func.max(Promotion.updated_at)).scalar_subquery())
+
+
+stamp.register(_stamp_columns, PROMOTION_TABLES)
+
+
+@event.listens_for(Session, "before_flush")
+def _touch_promotions(session: Session, flush_context: Any, instances: Any) -> None:
+    """A change to a promotion's products, categories, customers or codes touches the promotion's updated_at,
+    so the stamp every process reads changes too."""
+    touched = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, _CHILDREN):
+            parent = obj.promotion if obj.promotion is not None else (
+                session.get(Promotion, obj.promotion_id) if obj.promotion_id else None)
+            if parent is not None and parent not in session.deleted and id(parent) not in touched:
+                touched.add(id(parent))
+                parent.updated_at = utcnow()
+
+
+@product_in_use.connect
+def _promotion_refers_to(product_id: int, **_: Any) -> bool:
+    statement = db.select(PromotionProduct.id).where(PromotionProduct.product_id == product_id).limit(1)
+    return db.session.scalar(statement) is not None

@@ -1,22 +1,22 @@
-"""What customers see of promotions: the special offers page, a live offer on a product page, and a
-preview of what a customer would pay for some products (for marketing's and the order desk's pages).
+"""What customers see of promotions: the special offers page, and a live offer on a product page.
 
 Everything reads the live set of shop.promotions.loader (cached per process), so a page costs no query
 for promotions once the set is loaded.
 """
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 
+from shop.core.timeutil import to_shop_time, utcnow
 from shop.pricing import engine
 from shop.pricing import promotions as promo
 from shop.pricing.bundles import compare_bundle
-from shop.pricing.types import Cart, Line
+from shop.pricing.types import Cart
 from shop.promotions import loader
 from shop.promotions.models import STATE_ACTIVE
-from shop.timeutil import to_shop_time, utcnow
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class OfferCard:
     ends_label: str  # "Ends December 1, 2026" or "No end date"
     code: str = ""  # the shared code to enter, for a code promotion marked public
     needs_code: bool = False
-    bundle: tuple = ()  # loader.BundlePart, for a fixed price on a set
+    bundle: tuple[loader.BundlePart, ...] = ()  # for a fixed price on a set
     bundle_price_cents: int = 0
     separately_cents: int = 0
 
@@ -48,7 +48,7 @@ class ProductOffer:
         return self.before_cents - self.after_cents
 
 
-def ends_label(ends_at):
+def ends_label(ends_at: datetime | None) -> str:
     """The last day an offer runs, in shop time: an end at midnight means the day before is the last."""
     if ends_at is None:
         return "No end date"
@@ -56,19 +56,19 @@ def ends_label(ends_at):
     return f"Ends {local:%B} {local.day}, {local.year}"
 
 
-def _running(promotion, now):
+def _running(promotion: promo.Promotion, now: datetime) -> bool:
     return (promotion.active and "web" in promotion.channels
             and (promotion.starts_at is None or promotion.starts_at <= now)
             and (promotion.ends_at is None or promotion.ends_at > now)
             and promotion.uses_left != 0 and promotion.budget_left_cents != 0)
 
 
-def _for_everyone(promotion):
+def _for_everyone(promotion: promo.Promotion) -> bool:
     conditions = promotion.conditions
     return not (conditions.first_order_only or conditions.email_domains or conditions.customer_emails)
 
 
-def special_offers(now=None):
+def special_offers(now: datetime | None = None) -> list[OfferCard]:
     """Live public promotions for the offers page, highest priority first: automatic ones, and code ones
     marked public (with their shared code)."""
     now = now or utcnow()
@@ -89,13 +89,7 @@ def special_offers(now=None):
     return cards
 
 
-def pricing_line(product, quantity=1):
-    return Line(product_id=product.id, sku=product.sku, title=product.title, kind=product.kind,
-                unit_price_cents=product.price_cents, quantity=quantity, is_physical=product.is_physical,
-                categories=frozenset(c.slug for c in product.categories))
-
-
-def product_offer(product, now=None):
+def product_offer(product: Any, now: datetime | None = None) -> ProductOffer | None:
     """The live automatic offers open to everyone, on this product bought alone online; None if none applies."""
     if product.price_cents <= 0 or product.kind == "membership":
         return None
@@ -105,7 +99,7 @@ def product_offer(product, now=None):
               and _for_everyone(p) and p.benefit.kind != promo.FREE_SHIPPING]
     if not offers:
         return None
-    breakdown = engine.price(Cart(lines=(pricing_line(product),), channel="web",
+    breakdown = engine.price(Cart(lines=(product.pricing_line(),), channel="web",
                                   timezone=current_app.config["SHOP_TIMEZONE"]), offers, now)
     if breakdown.discount_cents <= 0:
         return None
@@ -114,31 +108,3 @@ def product_offer(product, now=None):
     return ProductOffer(name=" + ".join(a.name for a in applied), before_cents=breakdown.subtotal_cents,
                         after_cents=breakdown.subtotal_cents - breakdown.discount_cents,
                         ends_label=ends_label(min(ends)) if ends else "")
-
-
-def preview(items, *, promotion_id=None, codes=(), email="", user=None, channel="web", country="US",
-            shipping_code="", now=None):
-    """What a customer would pay for `items` ([(Product, quantity)]) now, as checkout would price it: a
-    checkout Quote whose breakdown has every line, every discount (with its per-line split) and, in
-    `not_applied`, each live promotion that did not apply and why. With `promotion_id`, that promotion is
-    priced as if it were live now (a draft, paused or scheduled one) and, if it needs a code, as if entered."""
-    from shop.checkout import services as checkout
-
-    lines = tuple(pricing_line(product, quantity) for product, quantity in items if quantity > 0)
-    extra = ()
-    if promotion_id is not None:
-        entry = loader.load([promotion_id]).get(promotion_id)
-        if entry is not None:
-            extra = (replace(entry.promotion, active=True, starts_at=None, ends_at=None),)
-    return checkout.quote_lines(lines, country, shipping_code, channel=channel, email=email, user=user,
-                                codes=codes, now=now, extra=extra)
-
-
-def order_items(order):
-    """A past order's lines as (Product, quantity) at today's catalogue, for preview(); retired products left out."""
-    from shop.catalogue.models import Product
-    from shop.extensions import db
-
-    ids = [line.product_id for line in order.lines if line.product_id]
-    products = {p.id: p for p in db.session.execute(db.select(Product).where(Product.id.in_(ids))).scalars()}
-    return [(products[line.product_id], line.quantity) for line in order.lines if line.product_id in products]

@@ -10,7 +10,8 @@ through conditional updates, so a limit holds with many buyers at once on any da
   (after the update, which holds the promotion's row lock on PostgreSQL, so two orders by one customer
   queue), and a held PromotionRedemption is added. A limit reached meanwhile raises LimitReached: the
   caller rolls the whole order back.
-- `confirm_for_order(order)` when the order is paid: held becomes confirmed.
+- `confirm_for_order(order)` when the order is paid: held becomes confirmed; it returns the promotions
+  counted again past their limit (an order paid after it expired), for the order's timeline.
 - `release_for_order(order)` when an unpaid order expires, is abandoned or is cancelled: the uses go
   back (counters decremented, never below zero).
 
@@ -18,10 +19,13 @@ The counter updates keep the promotion's updated_at, so the storefront's caches 
 every order.
 """
 
+from typing import Any
+
 from sqlalchemy import case, delete, or_, update
 
+from shop.core.errors import Refusal
 from shop.extensions import db
-from shop.orders.models import OrderEvent
+from shop.pricing.types import Breakdown
 from shop.promotions import loader
 from shop.promotions.models import (
     REDEMPTION_CONFIRMED,
@@ -37,19 +41,17 @@ from shop.promotions.models import (
 REVIEW = "your total has changed, please review it."
 
 
-class LimitReached(Exception):
+class LimitReached(Refusal):
     """A promotion or code ran out between pricing and placing the order; the message is for the customer."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    status = 409
 
 
-def _run(statement):
+def _run(statement: Any) -> int:
     return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
 
 
-def _take_promotion(promotion_id, cents):
+def _take_promotion(promotion_id: int, cents: int) -> bool:
     return _run(
         update(Promotion)
         .where(Promotion.id == promotion_id, Promotion.state == STATE_ACTIVE,
@@ -61,7 +63,7 @@ def _take_promotion(promotion_id, cents):
     ) == 1
 
 
-def _take_code(code_id):
+def _take_code(code_id: int) -> bool:
     return _run(
         update(PromotionCode)
         .where(PromotionCode.id == code_id,
@@ -70,7 +72,7 @@ def _take_code(code_id):
     ) == 1
 
 
-def _give_back(promotion_id, code_id, cents):
+def _give_back(promotion_id: int, code_id: int | None, cents: int) -> None:
     _run(
         update(Promotion).where(Promotion.id == promotion_id)
         .values(redemption_count=case((Promotion.redemption_count > 0, Promotion.redemption_count - 1), else_=0),
@@ -83,14 +85,14 @@ def _give_back(promotion_id, code_id, cents):
              .values(use_count=case((PromotionCode.use_count > 0, PromotionCode.use_count - 1), else_=0)))
 
 
-def _why_not_taken(promotion_id, name):
+def _why_not_taken(promotion_id: int, name: str) -> str:
     state = db.session.execute(db.select(Promotion.state).where(Promotion.id == promotion_id)).scalar_one_or_none()
     if state != STATE_ACTIVE:
         return f"{name} has just ended: {REVIEW}"
     return f"{name} was just used up: {REVIEW}"
 
 
-def _over_customer_limit(promotion_id, email, user_id):
+def _over_customer_limit(promotion_id: int, email: str, user_id: int | None) -> bool:
     limit = db.session.execute(
         db.select(Promotion.max_per_customer).where(Promotion.id == promotion_id)).scalar_one_or_none()
     if limit is None:
@@ -98,7 +100,7 @@ def _over_customer_limit(promotion_id, email, user_id):
     return loader.customer_uses([promotion_id], email, user_id).get(promotion_id, 0) >= limit
 
 
-def hold(order, breakdown, code_ids=None):
+def hold(order: Any, breakdown: Breakdown, code_ids: dict[str, int] | None = None) -> None:
     """Count the order's use of every promotion that applied (caller's transaction); LimitReached if one ran out."""
     code_ids = code_ids or {}
     email = (order.email or "").strip().lower()
@@ -123,7 +125,7 @@ def hold(order, breakdown, code_ids=None):
     db.session.flush()
 
 
-def _for_order(order_id, statuses):
+def _for_order(order_id: int, statuses: tuple[str, ...]) -> Any:
     return db.session.execute(
         db.select(PromotionRedemption.id, PromotionRedemption.promotion_id, PromotionRedemption.code_id,
                   PromotionRedemption.discount_cents, PromotionRedemption.status)
@@ -132,45 +134,43 @@ def _for_order(order_id, statuses):
     ).all()
 
 
-def _move(redemption_id, from_statuses, to_status):
+def _move(redemption_id: int, from_statuses: tuple[str, ...], to_status: str) -> bool:
     return _run(update(PromotionRedemption)
                 .where(PromotionRedemption.id == redemption_id, PromotionRedemption.status.in_(from_statuses))
                 .values(status=to_status)) == 1
 
 
-def _clear_cart_codes(order):
+def _clear_cart_codes(order: Any) -> None:
     """The codes this order used leave the cart it came from, as its items do."""
     used = [a.get("code") for a in (order.pricing_snapshot or {}).get("adjustments", []) if a.get("code")]
     if order.cart_id is not None and used:
         _run(delete(CartCode).where(CartCode.cart_id == order.cart_id, CartCode.code.in_(used)))
 
 
-def confirm_for_order(order):
+def confirm_for_order(order: Any) -> list[int]:
     """The order is paid: its held uses are confirmed. Uses given back when it expired are counted again
-    (the customer paid that price), even past a limit, which the order's timeline then notes."""
+    (the customer paid that price), even past a limit: returns the ids of the promotions counted past it."""
     _clear_cart_codes(order)
-    confirmed = 0
+    over_limit = []
     for row in _for_order(order.id, (REDEMPTION_HELD, REDEMPTION_RELEASED)):
         if row.status == REDEMPTION_HELD:
-            confirmed += _move(row.id, (REDEMPTION_HELD,), REDEMPTION_CONFIRMED)
+            _move(row.id, (REDEMPTION_HELD,), REDEMPTION_CONFIRMED)
             continue
         if not _move(row.id, (REDEMPTION_RELEASED,), REDEMPTION_CONFIRMED):
             continue
-        confirmed += 1
         if not _take_promotion(row.promotion_id, row.discount_cents):
             _run(update(Promotion).where(Promotion.id == row.promotion_id)
                  .values(redemption_count=Promotion.redemption_count + 1,
                          discount_given_cents=Promotion.discount_given_cents + row.discount_cents,
                          updated_at=Promotion.updated_at))
-            db.session.add(OrderEvent(order_id=order.id, kind="promotion_over_limit", message=(
-                f"Paid after expiry: promotion {row.promotion_id} is counted again, past its limit.")))
+            over_limit.append(row.promotion_id)
         if row.code_id is not None and not _take_code(row.code_id):
             _run(update(PromotionCode).where(PromotionCode.id == row.code_id)
                  .values(use_count=PromotionCode.use_count + 1))
-    return confirmed
+    return over_limit
 
 
-def release_for_order(order, include_confirmed=False):
+def release_for_order(order: Any, include_confirmed: bool = False) -> int:
     """Give back the order's uses of its promotions and codes (held ones; confirmed ones too when asked,
     e.g. for a paid order that is cancelled). Returns how many. The caller commits."""
     statuses = (REDEMPTION_HELD, REDEMPTION_CONFIRMED) if include_confirmed else (REDEMPTION_HELD,)

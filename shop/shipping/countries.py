@@ -1,5 +1,10 @@
 """Countries we ship to (ISO 3166-1 alpha-2) and which shipping region each falls in."""
 
+REGION_DOMESTIC = "domestic"
+REGION_CANADA = "canada"
+REGION_INTERNATIONAL = "international"
+REGIONS = (REGION_DOMESTIC, REGION_CANADA, REGION_INTERNATIONAL)
+
 COUNTRIES = {
     "US": "United States", "CA": "Canada", "AU": "Australia", "AT": "Austria", "BE": "Belgium",
     "BR": "Brazil", "CL": "Chile", "CN": "China", "CO": "Colombia", "CZ": "Czechia", "DK": "Denmark",
@@ -12,9 +17,7 @@ COUNTRIES = {
 }
 
 
-def region_for(country_code):
-    from shop.shipping.models import REGION_CANADA, REGION_DOMESTIC, REGION_INTERNATIONAL
-
+def region_for(country_code: str | None) -> str:
     code = (country_code or "").upper()
     if code in ("US", "PR"):
         return REGION_DOMESTIC
@@ -23,7 +26,7 @@ def region_for(country_code):
     return REGION_INTERNATIONAL
 
 
-def country_choices():
+def country_choices() -> list[tuple[str, str]]:
     first = [("US", COUNTRIES["US"]), ("CA", COUNTRIES["CA"])]
     rest = sorted(((code, name) for code, name in COUNTRIES.items() if code not in ("US", "CA")), key=lambda c: c[1])
     return first + rest

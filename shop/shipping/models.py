@@ -4,11 +4,7 @@ from sqlalchemy import CheckConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shop.extensions import db
-
-REGION_DOMESTIC = "domestic"
-REGION_CANADA = "canada"
-REGION_INTERNATIONAL = "international"
-REGIONS = (REGION_DOMESTIC, REGION_CANADA, REGION_INTERNATIONAL)
+from shop.shipping.countries import REGIONS
 
 
 class ShippingMethod(db.Model):

@@ -2,8 +2,8 @@
 
 from shop.extensions import db
 from shop.pricing.types import ShippingRate
-from shop.shipping.countries import region_for
-from shop.shipping.models import REGION_CANADA, REGION_DOMESTIC, REGION_INTERNATIONAL, ShippingMethod
+from shop.shipping.countries import REGION_CANADA, REGION_DOMESTIC, REGION_INTERNATIONAL, region_for
+from shop.shipping.models import ShippingMethod
 
 DEFAULT_METHODS = [
     {"code": "us-media-mail", "name": "USPS Media Mail", "region": REGION_DOMESTIC, "price_cents": 595,
@@ -17,7 +17,7 @@ DEFAULT_METHODS = [
 ]
 
 
-def seed_defaults():
+def seed_defaults() -> int:
     """Create the default methods that are missing; never overwrite what an admin changed."""
     existing = set(db.session.execute(db.select(ShippingMethod.code)).scalars())
     added = 0
@@ -29,22 +29,17 @@ def seed_defaults():
     return added
 
 
-def methods_for(country_code):
+def methods_for(country_code: str) -> list[ShippingMethod]:
     region = region_for(country_code)
     statement = (
         db.select(ShippingMethod)
         .where(ShippingMethod.is_active.is_(True), ShippingMethod.region == region)
         .order_by(ShippingMethod.position, ShippingMethod.id)
     )
-    return db.session.execute(statement).scalars().all()
+    return list(db.session.execute(statement).scalars().all())
 
 
-def find_method(code, country_code):
-    """The active method with this code, if it serves this country; else None."""
-    return next((m for m in methods_for(country_code) if m.code == code), None)
-
-
-def as_rate(method):
+def as_rate(method: ShippingMethod | None) -> ShippingRate | None:
     if method is None:
         return None
     return ShippingRate(code=method.code, name=method.name, region=method.region, price_cents=method.price_cents,

@@ -9,11 +9,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from shop.backoffice import phone_lookup, phone_orders
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.mail.models import OutboxMessage
 from shop.orders.models import Order, PaymentLink
-from shop.timeutil import utcnow
+from shop.phone import changes, drafts, lookup, placing
 from tests.e2e.conftest import fill_card
 from tests.e2e.test_accessibility import describe, wcag_violations
 from tests.factories import UserFactory
@@ -28,14 +28,14 @@ def _link_order(live_app, base_url):
     with live_app.test_request_context("/", base_url=base_url):
         staff = UserFactory(role="staff", email=f"staff-link-{tag}@example.com")
         customer = UserFactory(email=f"link-{tag}@example.com", full_name=f"Lee {tag}")
-        draft = phone_orders.start(staff)
-        phone_orders.use_caller(draft, phone_lookup.caller_by_key(f"user:{customer.id}"))
-        phone_orders.add_item(draft, 1, text="STR-BOOK")
-        phone_orders.update_details(draft, address={"name": customer.full_name, "line1": "1 Main St",
+        draft = drafts.start(staff)
+        changes.use_caller(draft, lookup.caller_by_key(f"user:{customer.id}"))
+        changes.add_item(draft, 1, text="STR-BOOK")
+        changes.update_details(draft, address={"name": customer.full_name, "line1": "1 Main St",
                                                     "city": "Portland", "region": "ME", "postal_code": "04101",
                                                     "country": "US"},
                                     shipping_code="us-media-mail", caller_phone="", call_notes="")
-        placed = phone_orders.place(draft, staff, "payment_link")
+        placed = placing.place(draft, staff, "payment_link")
         number = placed.order.number
         mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == customer.email))
         url = LINK_RE.search(mail.text_body).group(1)

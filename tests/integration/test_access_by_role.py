@@ -34,7 +34,7 @@ PUBLIC = frozenset({
     # cart and checkout (guests may buy), the order confirmation and Stripe's webhook (signed, not logged in)
     "cart.view", "cart.add", "cart.update", "cart.remove", "cart.apply_code", "cart.remove_code",
     "checkout.checkout", "checkout.summary", "checkout.place", "checkout.confirm", "checkout.thanks",
-    "checkout.stripe_webhook",
+    "webhooks.stripe",
     # accounts: the pages before logging in, and logging out
     "accounts.register", "accounts.login", "accounts.logout", "accounts.forgot_password",
     "accounts.reset_password", "accounts.verify_email",

@@ -10,10 +10,10 @@ from werkzeug.exceptions import Forbidden
 from shop.accounts import passwords, services
 from shop.accounts.access import protected_endpoints, role_required
 from shop.accounts.models import Address, AuthAttempt, User
+from shop.core.timeutil import utcnow
 from shop.courses.models import CourseAccess
 from shop.extensions import db
 from shop.mail.models import OutboxMessage
-from shop.timeutil import utcnow
 from tests.factories import (
     DEFAULT_PASSWORD,
     AddressFactory,
@@ -282,13 +282,13 @@ def test_role_required(app):
                 with pytest.raises(Forbidden):
                     desk()
     assert desk.required_roles == frozenset({"staff"})
-    assert "accounts.account" in protected_endpoints(app)
+    assert "account.overview" in protected_endpoints(app)
 
 
 def test_checkout_can_create_an_account_but_not_reuse_one(app):
     with app.test_request_context("/checkout"):
-        user = services.create_or_get_customer_for_checkout("New@Example.com", GOOD_PASSWORD, "New Buyer")
+        user = services.register_at_checkout("New@Example.com", GOOD_PASSWORD, "New Buyer")
         assert user.email == "new@example.com" and user.email_verified_at is None
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
         with pytest.raises(services.AccountError, match="Log in"):
-            services.create_or_get_customer_for_checkout("new@example.com", GOOD_PASSWORD, "Someone")
+            services.register_at_checkout("new@example.com", GOOD_PASSWORD, "Someone")

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from shop.backoffice.models import AuditEntry
 from shop.catalogue.models import Category, Product, StockMovement
+from shop.core.models import AuditEntry
 from shop.extensions import db
 from shop.orders.models import OrderLine
 from tests.factories import (

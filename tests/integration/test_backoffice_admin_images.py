@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from shop.backoffice.models import AuditEntry
 from shop.catalogue.models import ProductImage
+from shop.core.models import AuditEntry
 from shop.extensions import db
 from tests.factories import DEFAULT_PASSWORD, ProductFactory, UserFactory
 from tests.forms import log_in, post_form

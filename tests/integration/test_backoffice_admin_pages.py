@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from shop.backoffice.dashboard import counts, start_of_today
 from shop.catalogue import seeding
 from shop.catalogue.models import Category, Product
+from shop.core.timeutil import local_midnight, local_today, utcnow
 from shop.extensions import db
+from shop.reports.dashboard import counts
 from shop.shipping import services as shipping_services
 from shop.shipping.models import ShippingMethod
-from shop.timeutil import utcnow
 from tests.factories import DEFAULT_PASSWORD, OrderFactory, UserFactory
 from tests.forms import log_in
 
@@ -83,5 +83,6 @@ def test_start_of_today_is_midnight_in_the_shops_time_zone():
     from datetime import datetime
 
     # 03:00 UTC on 2 March is still 1 March in New York (UTC-5): the day began at 05:00 UTC on 1 March
-    assert start_of_today("America/New_York", datetime(2025, 3, 2, 3, 0)) == datetime(2025, 3, 1, 5, 0)
-    assert start_of_today("America/New_York", datetime(2025, 3, 2, 6, 0)) == datetime(2025, 3, 2, 5, 0)
+    zone = "America/New_York"
+    assert local_midnight(local_today(zone, datetime(2025, 3, 2, 3, 0)), zone) == datetime(2025, 3, 1, 5, 0)
+    assert local_midnight(local_today(zone, datetime(2025, 3, 2, 6, 0)), zone) == datetime(2025, 3, 2, 5, 0)

@@ -3,11 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from shop.backoffice import settings as shop_settings
-from shop.backoffice import stock_admin
-from shop.backoffice.models import AuditEntry
-from shop.catalogue import stock
+from shop.catalogue import stock, stock_admin
 from shop.catalogue.models import Product, StockMovement
+from shop.core import settings as shop_settings
+from shop.core.models import AuditEntry
 from shop.extensions import db
 from tests.factories import DEFAULT_PASSWORD, BookFactory, ProductFactory, UserFactory
 from tests.forms import log_in, post_form

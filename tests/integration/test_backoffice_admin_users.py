@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from shop.accounts.models import User
-from shop.backoffice.models import AuditEntry
-from shop.backoffice.settings import get_setting
+from shop.core.models import AuditEntry
+from shop.core.settings import get_setting
 from shop.extensions import db
 from shop.shipping import services as shipping_services
 from shop.shipping.models import ShippingMethod

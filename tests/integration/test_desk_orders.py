@@ -4,12 +4,12 @@ two staff editing one order at once (the second save is refused, 409)."""
 import re
 from datetime import timedelta
 
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.mail.outbox import enqueue
 from shop.orders import services
 from shop.orders.models import Order
 from shop.promotions.models import PromotionRedemption
-from shop.timeutil import utcnow
 from tests.desk_helpers import DESK, logged_in, page, post_page_form, quick_order
 from tests.factories import BookFactory, PromotionFactory, UserFactory
 from tests.forms import csrf_token

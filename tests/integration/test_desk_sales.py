@@ -5,9 +5,9 @@ import io
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.orders.models import Refund
-from shop.timeutil import utcnow
 from tests.desk_helpers import DESK, logged_in, page, quick_order
 
 

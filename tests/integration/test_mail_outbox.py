@@ -7,10 +7,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from shop import create_app
+from shop.accounts import emails as account_emails
 from shop.extensions import db
-from shop.mail import messages, routes
+from shop.mail import messages as mail_messages
+from shop.mail import views as routes
 from shop.mail.models import MAIL_PENDING, OutboxMessage
 from shop.mail.outbox import BadAddressError, enqueue
+from shop.orders import emails as messages
 from tests.factories import BookFactory, OrderFactory, OrderLineFactory, ProductFactory
 
 
@@ -95,7 +98,8 @@ def test_order_confirmation_contents(app):
     with app.test_request_context(base_url="https://shop.example.com"):
         message = messages.order_confirmation(order)
         # the account page when the accounts blueprint is registered, else the home page
-        start_url = messages.absolute_url(messages.ACCOUNT_ENDPOINT) or messages.absolute_url(messages.HOME_ENDPOINT)
+        start_url = (mail_messages.absolute_url(messages.ACCOUNT_ENDPOINT)
+                     or mail_messages.absolute_url(messages.HOME_ENDPOINT))
     db.session.commit()
     assert start_url.startswith("https://shop.example.com/")
     assert message.to_address == "pat@example.com"
@@ -154,8 +158,8 @@ def test_account_emails(app):
         email = "sam@example.com"
         full_name = "Sam <Therapist>"
 
-    reset = messages.password_reset(User(), "https://shop.example.com/reset/abc?x=1&y=2")
-    verify = messages.email_verification(User(), "https://shop.example.com/verify/xyz")
+    reset = account_emails.password_reset(User(), "https://shop.example.com/reset/abc?x=1&y=2")
+    verify = account_emails.email_verification(User(), "https://shop.example.com/verify/xyz")
     db.session.commit()
     assert reset.subject.startswith("Reset your password") and reset.to_address == "sam@example.com"
     assert "https://shop.example.com/reset/abc?x=1&y=2" in reset.text_body

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.mail import worker
 from shop.mail.models import MAIL_FAILED, MAIL_PENDING, MAIL_SENDING, MAIL_SENT, OutboxMessage
 from shop.mail.outbox import enqueue
-from shop.timeutil import utcnow
 
 pytest_plugins = ("tests.smtp",)  # the smtp_server and hung_smtp_server fixtures
 

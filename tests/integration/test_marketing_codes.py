@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from shop.backoffice.models import AuditEntry
+from shop.core.models import AuditEntry
 from shop.extensions import db
 from shop.promotions import admin_codes
 from shop.promotions.models import PromotionCode

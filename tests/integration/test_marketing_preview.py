@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.promotions.models import Promotion
 from shop.shipping.services import seed_defaults
-from shop.timeutil import utcnow
 from tests.factories import BookFactory, OrderFactory, OrderLineFactory, ProductFactory
 from tests.integration.test_marketing_promotions import create_promotion, log_in_marketer, page_text
 

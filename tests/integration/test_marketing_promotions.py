@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import func, select
 
-from shop.backoffice.models import AuditEntry
+from shop.core.models import AuditEntry
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.promotions.models import (
     ROLE_BUNDLE,
@@ -17,7 +18,6 @@ from shop.promotions.models import (
     Promotion,
     PromotionCode,
 )
-from shop.timeutil import utcnow
 from tests.factories import DEFAULT_PASSWORD, CategoryFactory, ProductFactory, UserFactory
 from tests.forms import csrf_token, log_in, post_form
 
@@ -440,7 +440,7 @@ def test_saving_the_edit_form_unchanged_changes_nothing(client, marketer):
         min_subtotal="25", min_quantity="2", first_order_only="y", email_domains="clinic.org",
         customer_emails="pat@example.com", max_redemptions="10", max_per_customer="2", budget="500",
         **{"bundle-0-product_id": str(first.id), "bundle-1-product_id": str(second.id), "bundle-1-quantity": "3"})
-    from shop.promotions.admin_services import _snapshot
+    from shop.promotions.admin import _snapshot
 
     before = _snapshot(promotion)
     assert edit(client, promotion).status_code == 302
@@ -454,8 +454,8 @@ def test_an_edit_racing_another_save_is_refused_by_the_version_check(app, client
     """Both marketers loaded version N; the other one saved first (between our check and our write)."""
     from sqlalchemy import update
 
-    from shop.promotions import admin_services
-    from shop.promotions.forms import PromotionForm, initial_data
+    from shop.backoffice.marketing.forms import PromotionForm, initial_data
+    from shop.promotions import admin as admin_services
 
     promotion = create_promotion(client)
     version = promotion.version_id

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 
 from shop.catalogue.models import Product
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.mail.models import OutboxMessage
 from shop.orders import services as orders
 from shop.orders.models import Order, PaymentLink
-from shop.timeutil import utcnow
 from tests import stripe_server as ls
 from tests.checkout_helpers import seed_shipping
 from tests.factories import BookFactory, UserFactory

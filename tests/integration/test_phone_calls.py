@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from shop.backoffice.models import CallLogEntry
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.orders.models import Order
-from shop.timeutil import utcnow
+from shop.phone.models import CallLogEntry
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.forms import log_in, post_form
 from tests.phone_helpers import staff_client

@@ -7,16 +7,17 @@ import pytest
 import stripe
 
 from shop.accounts.models import User
-from shop.backoffice.models import AuditEntry, CallLogEntry
 from shop.cart.models import Cart
 from shop.catalogue.models import Product
+from shop.core.models import AuditEntry
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.mail.models import OutboxMessage
 from shop.orders import services as orders
 from shop.orders.models import Order, Payment
+from shop.phone.models import CallLogEntry
 from shop.promotions import loader
 from shop.promotions.models import Promotion, PromotionCode
-from shop.timeutil import utcnow
 from tests import stripe_server as ls
 from tests.checkout_helpers import seed_shipping
 from tests.factories import DEFAULT_PASSWORD, BookFactory, ProductFactory, UserFactory

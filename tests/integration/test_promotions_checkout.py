@@ -5,12 +5,12 @@ from datetime import timedelta
 
 import pytest
 
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.mail.models import OutboxMessage
 from shop.orders import services as orders
 from shop.orders.models import Order
 from shop.promotions.models import CartCode, Promotion, PromotionCode, PromotionRedemption
-from shop.timeutil import utcnow
 from tests import stripe_server as ls
 from tests.checkout_helpers import add_to_cart, checkout_page, place, seed_shipping
 from tests.factories import (
@@ -259,15 +259,15 @@ def test_release_for_order_gives_back_a_paid_orders_uses_when_asked(client, item
 
 
 def test_a_preview_prices_products_with_a_draft_promotion_and_says_why_others_do_not_apply(app, items):
-    from shop.promotions import offers
+    from shop.quote import quote_lines
+    from shop.reports import preview
 
     book, course = items
     draft = PromotionFactory(name="Draft deal", state="draft", basis_points=2500, requires_code=True)
     PromotionFactory(name="Big carts", basis_points=1000, min_subtotal_cents=100000)
-    quote = offers.preview([(course, 1), (book, 2)], promotion_id=draft.id, email="pat@example.com")
-    b = quote.breakdown
+    b = preview.preview(draft, {course.id: 1, book.id: 2}, email="pat@example.com").breakdown
     assert [a.name for a in b.adjustments] == ["Draft deal"]
     assert b.discount_cents == 4998  # 25 % of $199.90 is $49.975: rounded half up
     assert sum(line.discount_cents for line in b.lines) == b.discount_cents
     assert {n.name: n.reason for n in b.not_applied} == {"Big carts": "minimum subtotal $1,000.00 not reached"}
-    assert offers.preview([(course, 1)]).breakdown.discount_cents == 0  # a draft is not live
+    assert quote_lines([course.pricing_line()]).breakdown.discount_cents == 0  # a draft is not live

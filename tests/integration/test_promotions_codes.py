@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 
 from shop.cart.models import CartItem
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.promotions.models import CartCode
-from shop.timeutil import utcnow
 from tests.checkout_helpers import add_to_cart, checkout_page, place
 from tests.factories import ProductFactory, PromotionCodeFactory, PromotionFactory
 from tests.forms import csrf_token

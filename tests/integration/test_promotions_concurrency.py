@@ -4,12 +4,12 @@ and a single-use code once."""
 
 import pytest
 
-from shop import pagecache
 from shop.extensions import db
 from shop.orders.models import Order
 from shop.payments import stripe_gateway
 from shop.promotions import loader
 from shop.promotions.models import Promotion, PromotionCode, PromotionRedemption
+from shop.web import pagecache
 from tests import stripe_server as ls
 from tests.checkout_helpers import add_to_cart, checkout_page, place_all_at_once
 from tests.factories import ProductFactory, PromotionCodeFactory

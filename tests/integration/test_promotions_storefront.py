@@ -3,9 +3,9 @@ also on cached pages."""
 
 from datetime import datetime, timedelta
 
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.promotions import loader
-from shop.timeutil import utcnow
 from tests.factories import CategoryFactory, ProductFactory, PromotionCodeFactory, PromotionFactory
 
 

@@ -7,12 +7,12 @@ import pytest
 import stripe
 
 from shop.catalogue.models import Product
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.mail.models import OutboxMessage
 from shop.orders import services as orders
 from shop.orders.models import Order, OrderEvent
 from shop.payments.models import ProcessedEvent
-from shop.timeutil import utcnow
 from tests import stripe_server as ls
 from tests.checkout_helpers import add_to_cart, checkout_page, place, seed_shipping
 from tests.factories import BookFactory

@@ -1,0 +1,223 @@
+"""Account pages: register, log in and out, password reset, e-mail verification, saved addresses.
+
+Views read a form, call one service and redirect or render; a refused form comes back with its
+message (422, or 429 when rate-limited, 400 for a bad link). The "My account" overview and a
+customer's order pages are in shop.storefront.account (they show orders and courses too).
+"""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from shop.accounts import addresses, forms, services
+from shop.accounts.access import ANY_ROLE, role_required
+from shop.core.forms import ConfirmForm
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+ACCOUNT = "account.overview"  # the My account page (shop.storefront.account)
+
+INVALID = 422
+
+
+def safe_next(target):
+    """`target` if it is a path on this site ("/courses?x=1"), else None: never another host."""
+    target = (target or "").strip()
+    if not target.startswith("/") or target.startswith("//") or len(target) > 2000:
+        return None
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _ip():
+    return request.remote_addr or ""
+
+
+def _refused(form, error, template, **context):
+    """Re-render a form with a service's refusal on its field (or above the form)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+        return render_template(template, form=form, **context), error.status
+    return render_template(template, form=form, error_message=error.message, **context), error.status
+
+
+def _finish_login(user, remember=False):
+    """Log in (Flask-Login's user_logged_in signal lets the cart merge this browser's guest cart)."""
+    login_user(user, remember=remember)
+    session.permanent = True
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+# ---- register, log in, log out ---------------------------------------------------------------
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    form = forms.RegisterForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/register.html", form=form), INVALID if form.is_submitted() else 200
+    try:
+        user = services.register(form.email.data, form.password.data, form.full_name.data, ip=_ip())
+    except services.AccountError as error:
+        return _refused(form, error, "accounts/register.html")
+    _finish_login(user)
+    flash(f"Welcome! We have sent a link to {user.email}. Open it to confirm your email address; "
+          "orders you placed as a guest with it will then appear here.", "success")
+    return redirect(url_for(ACCOUNT))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(next_url or url_for(ACCOUNT))
+    form = forms.LoginForm()
+    context = {"next_url": next_url}
+    if not form.validate_on_submit():
+        status = INVALID if form.is_submitted() else 200
+        return render_template("accounts/login.html", form=form, **context), status
+    try:
+        user = services.authenticate(form.email.data, form.password.data, _ip())
+    except services.AccountError as error:
+        return _refused(form, error, "accounts/login.html", **context)
+    _finish_login(user, remember=form.remember.data)
+    return redirect(next_url or url_for(ACCOUNT))
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()  # CSRFProtect has checked the token, like on every POST
+    flash("You are logged out.", "info")
+    return redirect(url_for("catalogue.home"))
+
+
+# ---- password reset --------------------------------------------------------------------------
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    form = forms.ForgotPasswordForm()
+    if not form.validate_on_submit():
+        status = INVALID if form.is_submitted() else 200
+        return render_template("accounts/forgot_password.html", form=form), status
+    try:
+        message = services.request_password_reset(form.email.data, _ip())
+    except services.AccountError as error:
+        return _refused(form, error, "accounts/forgot_password.html")
+    return render_template("accounts/forgot_password.html", form=form, sent=message)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    form = forms.ResetPasswordForm()
+    try:
+        user = services.user_for_reset_token(token)
+    except services.BadToken as error:
+        return render_template("accounts/reset_password.html", form=None, token_error=error.message), 400
+    if not form.validate_on_submit():
+        status = INVALID if form.is_submitted() else 200
+        return render_template("accounts/reset_password.html", form=form, user=user), status
+    try:
+        services.reset_password(token, form.password.data)
+    except services.BadToken as error:
+        return render_template("accounts/reset_password.html", form=None, token_error=error.message), 400
+    except services.AccountError as error:
+        return _refused(form, error, "accounts/reset_password.html", user=user)
+    if current_user.is_authenticated:
+        logout_user()
+    flash("Your password has been changed. Log in with your new password.", "success")
+    return redirect(url_for("accounts.login"))
+
+
+# ---- e-mail verification ---------------------------------------------------------------------
+
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+def verify_email(token):
+    """GET shows a button; the POST (with CSRF token) confirms, so link scanners change nothing."""
+    form = ConfirmForm()
+    try:
+        if not form.validate_on_submit():
+            services.user_for_verify_token(token)
+            return render_template("accounts/verify_email.html", form=form)
+        services.verify_email(token)
+    except services.BadToken as error:
+        return render_template("accounts/verify_email.html", form=None, token_error=error.message), 400
+    flash("Thank you: your email address is confirmed.", "success")
+    return redirect(url_for(ACCOUNT) if current_user.is_authenticated else url_for("accounts.login"))
+
+
+@bp.post("/resend-verification")
+@role_required(*ANY_ROLE)
+def resend_verification():
+    try:
+        services.resend_verification(_me())
+    except services.AccountError as error:
+        flash(error.message, "error")
+        return redirect(url_for(ACCOUNT))
+    flash(f"We have sent a new link to {current_user.email}.", "success")
+    return redirect(url_for(ACCOUNT))
+
+
+# ---- addresses -------------------------------------------------------------------------------
+
+def _own_address(address_id):
+    address = addresses.address_for(_me(), address_id)
+    if address is None:
+        abort(404, description="We could not find that address in your account.")
+    return address
+
+
+@bp.get("/addresses/new")
+@role_required(*ANY_ROLE)
+def new_address():
+    return render_template("accounts/address_form.html", form=forms.AddressForm(), address=None)
+
+
+@bp.post("/addresses")
+@role_required(*ANY_ROLE)
+def create_address():
+    form = forms.AddressForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/address_form.html", form=form, address=None), INVALID
+    addresses.save_address(_me(), form.data_for_service(), make_default=form.is_default.data)
+    flash("Address saved.", "success")
+    return redirect(url_for(ACCOUNT, _anchor="addresses"))
+
+
+@bp.get("/addresses/<int:address_id>/edit")
+@role_required(*ANY_ROLE)
+def edit_address(address_id):
+    address = _own_address(address_id)
+    return render_template("accounts/address_form.html", form=forms.AddressForm(obj=address), address=address)
+
+
+@bp.post("/addresses/<int:address_id>")
+@role_required(*ANY_ROLE)
+def update_address(address_id):
+    address = _own_address(address_id)
+    form = forms.AddressForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/address_form.html", form=form, address=address), INVALID
+    addresses.save_address(_me(), form.data_for_service(), address, make_default=form.is_default.data)
+    flash("Address saved.", "success")
+    return redirect(url_for(ACCOUNT, _anchor="addresses"))
+
+
+@bp.post("/addresses/<int:address_id>/delete")
+@role_required(*ANY_ROLE)
+def delete_address(address_id):
+    addresses.delete_address(_me(), _own_address(address_id))
+    flash("Address deleted.", "success")
+    return redirect(url_for(ACCOUNT, _anchor="addresses"))
+
+
+@bp.post("/addresses/<int:address_id>/default")
+@role_required(*ANY_ROLE)
+def default_address(address_id):
+    addresses.set_default_address(_me(), _own_address(address_id))
+    flash("Default address changed.", "success")
+    return redirect(url_for(ACCOUNT, _anchor="addresses"))

@@ -1,0 +1,213 @@
+"""The order desk (staff): the order list, order detail, fulfilment, cancellations and refunds.
+
+Views read a form, call one service (shop.orders.*) and redirect or render; a refused action comes back
+with its message and status (422 bad input, 403 over the refund limit, 409 the order changed or cannot
+do that now, 502 Stripe failed).
+"""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from shop.backoffice.desk import bp
+from shop.backoffice.desk.forms import CancelForm, EditOrderForm, NoteForm, RefundForm, ShipForm, line_quantities
+from shop.core import audit
+from shop.core.timeutil import utcnow
+from shop.extensions import db
+from shop.money import format_cents
+from shop.orders import cancellation, editing, fulfilment, queries, refunds, timeline
+from shop.orders.editing import ActionRefused
+from shop.orders.models import FULFILMENT_SHIPPED, Payment
+from shop.web.helpers import attach, current_actor
+
+INVALID = 422
+
+
+def _order_or_404(number):
+    order = queries.by_number(number)
+    if order is None:
+        abort(404, description="There is no order with that number.")
+    return order
+
+
+def _version(form):
+    return int(form.version.data)
+
+
+# ---- the list ----------------------------------------------------------------------------------------
+
+@bp.get("")
+def orders():
+    filters, errors = queries.parse_filters(request.args)
+    page = None
+    if not errors:
+        page = queries.list_orders(filters, current_app.config["SHOP_TIMEZONE"], after=request.args.get("after"),
+                                   before=request.args.get("before"))
+    page_number = request.args.get("page", 1, type=int)
+    page_number = page_number if 1 <= page_number <= 1_000_000 else 1
+    staff = queries.staff_members()
+    return render_template(
+        "backoffice/desk/orders.html", filters=filters, errors=errors, page=page, page_number=page_number,
+        staff=staff, staff_names=dict(staff), promotions=queries.promotions(), statuses=queries.status_choices(),
+        channels=queries.CHANNELS, fulfilment_labels=queries.FULFILMENT_LABELS,
+    ), INVALID if errors else 200
+
+
+# ---- one order -----------------------------------------------------------------------------------------
+
+def _detail(order, note_form=None, error_message=None, status=200):
+    allowed, why_not = cancellation.can_cancel(order)
+    payments = db.session.scalars(select(Payment).where(Payment.order_id == order.id).order_by(Payment.id)).all()
+    return render_template(
+        "backoffice/desk/order.html", order=order, note_form=note_form or NoteForm(),
+        timeline=timeline.timeline(order), audit_entries=audit.entries_for("order", order.id), payments=payments,
+        to_ship=fulfilment.lines_to_ship(order), refundable_cents=refunds.refundable_cents(order),
+        can_cancel=allowed, why_not_cancel=why_not, error_message=error_message,
+        staff_names=dict(queries.staff_members()), channels=queries.CHANNELS,
+        fulfilment_labels=queries.FULFILMENT_LABELS,
+    ), status
+
+
+@bp.get("/<number>")
+def order(number):
+    return _detail(_order_or_404(number))
+
+
+@bp.post("/<number>/notes")
+def add_note(number):
+    order = _order_or_404(number)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _detail(order, note_form=form, status=INVALID)
+    try:
+        editing.add_note(order, form.note.data, current_actor())
+    except ActionRefused as error:
+        return _detail(order, note_form=form, error_message=attach(form, error), status=error.status)
+    flash("Note added.", "success")
+    return redirect(url_for("desk.order", number=order.number, _anchor="timeline"), 303)
+
+
+@bp.route("/<number>/edit", methods=["GET", "POST"])
+def edit(number):
+    order = _order_or_404(number)
+    with_address = order.requires_shipping and order.fulfilment_status != FULFILMENT_SHIPPED
+    form = EditOrderForm(obj=order, with_address=with_address)
+    if request.method == "GET":
+        form.version.data = str(order.version_id)
+    elif form.validate_on_submit():
+        try:
+            changed = editing.edit_order(order, _version(form), form.changes(), current_actor())
+        except ActionRefused as error:
+            message = attach(form, error)
+            return render_template("backoffice/desk/edit.html", order=order, form=form, error_message=message,
+                                   conflict=error.status == 409), error.status
+        flash("Changes saved." if changed else "Nothing was changed.", "success")
+        return redirect(url_for("desk.order", number=order.number), 303)
+    status = INVALID if request.method == "POST" else 200
+    return render_template("backoffice/desk/edit.html", order=order, form=form), status
+
+
+# ---- fulfilment ------------------------------------------------------------------------------------------
+
+@bp.get("/pick-list")
+def pick_list():
+    return render_template("backoffice/desk/pick_list.html", pick=fulfilment.pick_list(), printed_at=utcnow())
+
+
+@bp.get("/<number>/packing-slip")
+def packing_slip(number):
+    order = _order_or_404(number)
+    return render_template("backoffice/desk/packing_slip.html", order=order, lines=fulfilment.packing_slip(order),
+                           show_prices=request.args.get("prices") == "1")
+
+
+@bp.route("/<number>/ship", methods=["GET", "POST"])
+def ship(number):
+    order = _order_or_404(number)
+    lines = fulfilment.lines_to_ship(order)
+    form = ShipForm()
+    if request.method == "GET":
+        form.version.data = str(order.version_id)
+        return render_template("backoffice/desk/ship.html", order=order, form=form, lines=lines, line_errors={},
+                               posted=None)
+    quantities, line_errors = line_quantities(request.form, "qty-", [item.line.id for item in lines])
+    message, status = None, INVALID
+    if form.validate_on_submit() and not line_errors:
+        try:
+            fulfilment.ship(order, _version(form), form.carrier.data, form.tracking_number.data, quantities,
+                            current_actor())
+        except ActionRefused as error:
+            message, status = attach(form, error), error.status
+            if error.field and (error.field.startswith("qty-") or error.field == "quantities"):
+                line_errors[error.field] = error.message
+                message = error.message if error.field == "quantities" else None
+        else:
+            flash(f"Shipment recorded for order {order.number}; the customer will be e-mailed.", "success")
+            return redirect(url_for("desk.order", number=order.number), 303)
+    return render_template("backoffice/desk/ship.html", order=order, form=form, lines=lines, line_errors=line_errors,
+                           posted=request.form, error_message=message, conflict=status == 409), status
+
+
+# ---- cancel and refund -----------------------------------------------------------------------------------
+
+@bp.route("/<number>/cancel", methods=["GET", "POST"])
+def cancel(number):
+    order = _order_or_404(number)
+    form = CancelForm()
+    context = {"order": order, "form": form, "refundable_cents": refunds.refundable_cents(order),
+               "limit_cents": refunds.staff_limit_cents(), "limit_binds": refunds.limit_binds(current_actor())}
+    allowed, why_not = cancellation.can_cancel(order)
+    if request.method == "GET":
+        form.version.data = str(order.version_id)
+        return render_template("backoffice/desk/cancel.html", **context, why_not=why_not if not allowed else "")
+    if not form.validate_on_submit():
+        return render_template("backoffice/desk/cancel.html", **context, why_not=""), INVALID
+    try:
+        cancelled = cancellation.cancel(order, _version(form), form.reason.data, current_actor())
+    except ActionRefused as error:
+        return render_template("backoffice/desk/cancel.html", **context, why_not="",
+                               error_message=attach(form, error), conflict=error.status == 409), error.status
+    if cancelled.refund_error:
+        flash(f"Order {order.number} is cancelled, but the refund failed: {cancelled.refund_error} "
+              "Make the refund from this page.", "error")
+        return redirect(url_for("desk.order", number=order.number), 303)
+    refund = cancelled.refund
+    done = f"Order {order.number} is cancelled; stock and promotion uses are returned."
+    if refund is not None:
+        done += f" {format_cents(refund.amount_cents)} refunded" + (
+            " (manual: pay it back by check)." if refund.method == "manual" else " through Stripe.")
+    flash(done, "success")
+    return redirect(url_for("desk.order", number=order.number), 303)
+
+
+@bp.route("/<number>/refund", methods=["GET", "POST"])
+def refund(number):
+    order = _order_or_404(number)
+    form = RefundForm()
+    lines = refunds.refundable_lines(order)
+    context = {"order": order, "form": form, "lines": lines, "refundable_cents": refunds.refundable_cents(order),
+               "limit_cents": refunds.staff_limit_cents(), "limit_binds": refunds.limit_binds(current_actor())}
+    if request.method == "GET":
+        return render_template("backoffice/desk/refund.html", **context, line_errors={}, posted=None)
+    quantities, line_errors = line_quantities(request.form, "refund-qty-", [item.line.id for item in lines])
+    valid = form.validate_on_submit()
+    by_lines = form.mode.data == "lines"
+    amount = None if by_lines else form.amount.data
+    message, status = None, INVALID
+    if valid and not line_errors:
+        try:
+            made = refunds.refund(order, actor=current_actor(), reason=form.reason.data,
+                                  idempotency_key=form.refund_key.data, amount_cents=None if by_lines else amount,
+                                  line_quantities=quantities if by_lines else None)
+        except ActionRefused as error:
+            message, status = attach(form, error), error.status
+            if error.field and error.field.startswith("refund-qty-"):
+                line_errors[error.field] = error.message
+                message = None
+        else:
+            how = "recorded as manual: pay it back by check" if made.method == "manual" else "made through Stripe"
+            flash(f"Refund of {format_cents(made.amount_cents)} {how}.", "success")
+            return redirect(url_for("desk.order", number=order.number, _anchor="refunds"), 303)
+    db.session.refresh(order)
+    context["refundable_cents"] = refunds.refundable_cents(order)
+    return render_template("backoffice/desk/refund.html", **context, line_errors=line_errors, posted=request.form,
+                           error_message=message), status

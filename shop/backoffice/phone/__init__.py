@@ -1,0 +1,8 @@
+"""Phone orders from the order line, and the call log: staff."""
+
+from flask import Blueprint
+
+from shop.accounts.access import protect_blueprint
+from shop.accounts.models import ROLE_STAFF
+
+bp = protect_blueprint(Blueprint("phone", __name__, url_prefix="/backoffice/phone"), ROLE_STAFF)

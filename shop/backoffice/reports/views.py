@@ -1,0 +1,54 @@
+"""The back-office dashboard (today's orders, orders to handle, books to reorder, quick links) and the sales
+report with its CSV: staff and marketing."""
+
+from flask import Response, current_app, render_template, request
+
+from shop.accounts.models import ROLE_ADMIN, ROLE_MARKETING, ROLE_STAFF
+from shop.backoffice.reports import bp
+from shop.catalogue import stock_admin
+from shop.core.settings import get_setting
+from shop.core.timeutil import local_today
+from shop.reports import dashboard, sales
+
+QUICK_LINKS = (  # (endpoint, label, roles): shown when the endpoint exists and the user has the role
+    ("phone.new_order", "Take a phone order", (ROLE_STAFF,)),
+    ("desk.orders", "Orders to handle", (ROLE_STAFF,)),
+    ("stock.books", "Adjust stock", (ROLE_STAFF,)),
+    ("catalogue_admin.new_product_choice", "Add a product", (ROLE_MARKETING,)),
+    ("marketing.promotions", "Promotions", (ROLE_MARKETING,)),
+    ("users.index", "Users and roles", (ROLE_ADMIN,)),
+)
+
+
+def _tz():
+    return current_app.config["SHOP_TIMEZONE"]
+
+
+@bp.get("/", endpoint="dashboard")
+def dashboard_page():
+    return render_template(
+        "backoffice/reports/dashboard.html", counts=dashboard.counts(_tz()), today=local_today(_tz()).isoformat(),
+        low_stock=stock_admin.low_stock_books(), default_threshold=get_setting("LOW_STOCK_THRESHOLD"),
+        quick_links=QUICK_LINKS,
+    )
+
+
+def _days():
+    days = request.args.get("days", sales.PERIODS[0], type=int)
+    return days if days in sales.PERIODS else sales.PERIODS[0]
+
+
+@bp.get("/orders/sales", endpoint="sales")
+def sales_page():
+    report = sales.sales(_days(), _tz())
+    return render_template("backoffice/reports/sales.html", report=report, periods=sales.PERIODS,
+                           revenue_chart=sales.chart(report, "revenue"), orders_chart=sales.chart(report, "orders"),
+                           channel_labels=sales.CHANNEL_LABELS)
+
+
+@bp.get("/orders/sales.csv")
+def sales_csv():
+    report = sales.sales(_days(), _tz())
+    filename = f"sales-{report.start.isoformat()}-to-{report.end.isoformat()}.csv"
+    return Response(sales.sales_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

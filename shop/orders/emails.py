@@ -1,0 +1,99 @@
+"""The e-mails about an order: the receipt when it is paid, each shipment, and a phone order's payment link."""
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from flask import current_app
+
+from shop.catalogue.models import KIND_COMBO, KIND_COURSE, KIND_MEMBERSHIP, Product
+from shop.extensions import db
+from shop.mail import messages
+from shop.mail.models import OutboxMessage
+from shop.orders.models import FULFILMENT_SHIPPED, Order, Shipment
+
+ACCOUNT_ENDPOINT = "account.overview"
+HOME_ENDPOINT = "catalogue.home"
+TRACKING_URLS = {  # carrier (lower case) -> the carrier's tracking page for a number
+    "usps": "https://tools.usps.com/go/TrackConfirmAction?tLabels={}",
+    "ups": "https://www.ups.com/track?tracknum={}",
+    "fedex": "https://www.fedex.com/fedextrack/?trknbr={}",
+    "dhl": "https://www.dhl.com/en/express/tracking.html?AWB={}",
+    "canada post": "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={}",
+}
+
+
+def _number(order: Order) -> str:
+    return order.number or str(order.id)
+
+
+def adjustments(order: Order) -> list[dict[str, Any]]:
+    """Discounts by name from the pricing snapshot, as positive amounts to subtract."""
+    rows = []
+    for item in (order.pricing_snapshot or {}).get("adjustments") or []:
+        try:
+            rows.append({"name": str(item["name"]), "amount_cents": abs(int(item["amount_cents"]))})
+        except (KeyError, TypeError, ValueError):
+            continue
+    return [row for row in rows if row["amount_cents"]]
+
+
+def course_titles(order: Order) -> list[str]:
+    """Titles of what this order opens online: its courses (a combo's too) and the membership."""
+    titles = []
+    for line in order.lines:
+        if line.kind in (KIND_COURSE, KIND_MEMBERSHIP):
+            titles.append(line.title)
+        elif line.kind == KIND_COMBO and line.product_id is not None:
+            combo = db.session.get(Product, line.product_id)
+            if combo is not None:
+                titles.extend(course.title for course in combo.courses)
+    return titles
+
+
+def order_confirmation(order: Order) -> OutboxMessage | None:
+    """The receipt for a paid order, once per order (dedupe key `order-confirmation:<id>`)."""
+    number = _number(order)
+    context = {
+        "order": order, "number": number, "lines": list(order.lines), "adjustments": adjustments(order),
+        "address_lines": order.shipping_address_lines if order.requires_shipping else [],
+        "courses": course_titles(order),
+        "account_url": messages.absolute_url(ACCOUNT_ENDPOINT) or messages.absolute_url(HOME_ENDPOINT),
+    }
+    subject = f"Your order {number} from {current_app.config['SHOP_NAME']}"
+    return messages.send("order_confirmation", order.email, subject, context,
+                         dedupe_key=f"order-confirmation:{order.id}", order_id=order.id)
+
+
+def payment_link(order: Order, pay_url: str, expires_at: datetime) -> OutboxMessage | None:
+    """A phone order's secure payment link (each link sent is its own e-mail: no dedupe key)."""
+    number = _number(order)
+    context = {"order": order, "number": number, "lines": list(order.lines), "adjustments": adjustments(order),
+               "pay_url": pay_url, "expires_at": expires_at}
+    subject = f"Pay for your order {number} from {current_app.config['SHOP_NAME']}"
+    return messages.send("payment_link", order.email, subject, context, order_id=order.id)
+
+
+def tracking_url(carrier: str | None, tracking_number: str | None) -> str | None:
+    """The carrier's tracking page for this number, or None for an unknown carrier or no number."""
+    template = TRACKING_URLS.get(" ".join((carrier or "").lower().split()))
+    return template.format(quote(tracking_number, safe="")) if template and tracking_number else None
+
+
+def shipment_notification(order: Order, shipment: Shipment) -> OutboxMessage | None:
+    """The customer's "your order has shipped" e-mail: what is in this parcel, carrier and tracking number.
+
+    One per shipment (dedupe key `shipment:<id>`), so a partial shipment and the rest each send their own.
+    """
+    number = _number(order)
+    shipped = {line.order_line_id: line.quantity for line in shipment.lines}
+    lines = [(line, shipped[line.id]) for line in order.lines if line.id in shipped]
+    left = order.fulfilment_status != FULFILMENT_SHIPPED
+    context = {
+        "order": order, "number": number, "shipment": shipment, "lines": lines, "more_to_come": left,
+        "tracking_url": tracking_url(shipment.carrier, shipment.tracking_number),
+        "address_lines": order.shipping_address_lines,
+    }
+    subject = f"Your order {number} has {'partly ' if left else ''}shipped"
+    return messages.send("shipment", order.email, subject, context, dedupe_key=f"shipment:{shipment.id}",
+                         order_id=order.id)

@@ -1,0 +1,185 @@
+"""Paying an order with a card, and what the processor tells us afterwards (webhooks, retrieves).
+
+An order is marked paid only on the processor's word: the synchronous answer to our own
+server-side create-and-confirm, a server-side retrieve, or a signed webhook; never the browser's.
+Each attempt is a Payment row whose unique idempotency key (order number + payment method) stops a
+double-clicked "Place order" from charging twice, even where the processor keeps no memory of keys.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from shop.extensions import db
+from shop.orders import services as orders
+from shop.orders.models import (
+    PAYMENT_CANCELLED,
+    PAYMENT_FAILED,
+    PAYMENT_PENDING,
+    PAYMENT_REQUIRES_ACTION,
+    PAYMENT_SUCCEEDED,
+    STATUS_PAID,
+    STATUS_PENDING_PAYMENT,
+    Order,
+    Payment,
+)
+from shop.payments import gateway
+from shop.payments.gateway import Event, Intent, processor
+from shop.payments.models import ProcessedEvent
+
+log = logging.getLogger(__name__)
+
+RESULT_PAID = "paid"
+RESULT_REQUIRES_ACTION = "requires_action"
+RESULT_DECLINED = "declined"
+RESULT_PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    status: str
+    order: Order
+    message: str = ""
+    client_secret: str | None = None
+
+
+_INTENT_TO_PAYMENT = {
+    gateway.INTENT_SUCCEEDED: PAYMENT_SUCCEEDED,
+    gateway.INTENT_REQUIRES_ACTION: PAYMENT_REQUIRES_ACTION,
+    gateway.INTENT_REQUIRES_PAYMENT_METHOD: PAYMENT_FAILED,
+    gateway.INTENT_CANCELED: PAYMENT_CANCELLED,
+}
+
+
+def _sync(payment: Payment, intent: Intent, source: str) -> "PaymentOutcome":
+    """Bring our records in line with the processor's view of this intent; return the outcome."""
+    order = payment.order
+    if intent.status == gateway.INTENT_SUCCEEDED:
+        orders.mark_paid(order.id, intent, source)
+        db.session.refresh(order)
+        if order.status == STATUS_PAID:
+            return PaymentOutcome(RESULT_PAID, order)
+        return PaymentOutcome(RESULT_DECLINED, order, "We could not match this payment to your order. "
+                              "Your card may have been charged: please call us.")
+    if intent.status == gateway.INTENT_REQUIRES_ACTION:
+        payment.status = PAYMENT_REQUIRES_ACTION
+        db.session.commit()
+        return PaymentOutcome(RESULT_REQUIRES_ACTION, order, client_secret=intent.client_secret)
+    if intent.status == gateway.INTENT_REQUIRES_PAYMENT_METHOD:
+        orders.record_payment_failure(intent, source)
+        return PaymentOutcome(RESULT_DECLINED, order, intent.failure_message or "Your card was declined.")
+    payment.status = _INTENT_TO_PAYMENT.get(intent.status, PAYMENT_PENDING)
+    db.session.commit()
+    return PaymentOutcome(RESULT_PENDING, order, "Your payment is being processed.")
+
+
+def pay_with_card(order: Order, payment_method_id: str, *, moto: bool = False) -> "PaymentOutcome":
+    """Charge the order's total to this payment method, once, whatever the number of clicks.
+
+    `moto`: staff keyed the card in for a phone order (see stripe_gateway.create_and_confirm)."""
+    if order.status == STATUS_PAID:
+        return PaymentOutcome(RESULT_PAID, order)
+    if order.status != STATUS_PENDING_PAYMENT:
+        return PaymentOutcome(RESULT_DECLINED, order, "This order can no longer be paid. Please check out again.")
+    key = f"{order.number}:{payment_method_id}"
+    payment = Payment(order_id=order.id, idempotency_key=key, amount_cents=order.total_cents,
+                      currency=order.currency, status=PAYMENT_PENDING)
+    db.session.add(payment)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return _existing_attempt(key)
+    try:
+        intent = processor().create_and_confirm(
+            amount_cents=order.total_cents, currency=order.currency, payment_method=payment_method_id,
+            idempotency_key=key, metadata={"order_id": str(order.id), "order_number": order.number}, moto=moto,
+        )
+    except gateway.PaymentError as error:
+        payment.status = PAYMENT_FAILED
+        payment.failure_message = error.message[:500]
+        orders.record(order, "payment_failed", f"Card payment failed: {error.message}")
+        db.session.commit()
+        return PaymentOutcome(RESULT_DECLINED, order, error.message)
+    payment.intent_id = intent.id
+    db.session.commit()
+    return _sync(payment, intent, "checkout")
+
+
+def _existing_attempt(key: str) -> "PaymentOutcome":
+    """A second click with the same card while (or after) the first was being charged."""
+    payment = db.session.execute(db.select(Payment).filter_by(idempotency_key=key)).scalar_one()
+    order = payment.order
+    if order.status == STATUS_PAID:
+        return PaymentOutcome(RESULT_PAID, order)
+    if payment.intent_id and payment.status in (PAYMENT_REQUIRES_ACTION, PAYMENT_PENDING):
+        return refresh_from_processor(order, payment.intent_id)
+    if payment.status == PAYMENT_FAILED:
+        return PaymentOutcome(RESULT_DECLINED, order, payment.failure_message or "Your card was declined.")
+    return PaymentOutcome(RESULT_PENDING, order, "Your payment is being processed.")
+
+
+def refresh_from_processor(order: Order, intent_id: str) -> "PaymentOutcome":
+    """After 3-D Secure in the browser: ask the processor (never the browser) how the intent ended."""
+    payment = db.session.execute(
+        db.select(Payment).filter_by(intent_id=intent_id, order_id=order.id)
+    ).scalar_one_or_none()
+    if payment is None:
+        return PaymentOutcome(RESULT_DECLINED, order, "That payment does not belong to this order.")
+    try:
+        intent = processor().retrieve(intent_id)
+    except gateway.GatewayError as error:
+        return PaymentOutcome(RESULT_PENDING, order, error.message)
+    return _sync(payment, intent, "retrieve")
+
+
+def pay_free_order(order: Order) -> "PaymentOutcome":
+    """An order whose total is zero needs no card."""
+    if order.total_cents != 0:
+        raise ValueError("only an order totalling zero can be paid without a card")
+    orders.mark_paid(order.id, None, "free order")
+    db.session.refresh(order)
+    return PaymentOutcome(RESULT_PAID, order)
+
+
+def handle_event(event: Event) -> str:
+    """A verified webhook event. Duplicates and late or out-of-order deliveries change nothing twice."""
+    if db.session.get(ProcessedEvent, event.id) is not None:
+        return "duplicate"
+    intent = event.intent
+    outcome = "ignored"
+    if intent is not None and event.type in ("payment_intent.succeeded", "payment_intent.payment_failed"):
+        payment = db.session.execute(db.select(Payment).filter_by(intent_id=intent.id)).scalar_one_or_none()
+        order_id = payment.order_id if payment else _order_id_from_metadata(intent)
+        if order_id is None:
+            log.warning("Webhook %s for unknown intent %s", event.id, intent.id)
+            outcome = "unknown intent"
+        elif event.type == "payment_intent.succeeded":
+            if payment is None:  # the create call's answer was lost: adopt the intent from its metadata
+                payment = _adopt(order_id, intent)
+            orders.mark_paid(order_id, intent, "webhook")
+            outcome = "paid"
+        else:
+            orders.record_payment_failure(intent, "webhook")
+            outcome = "failed"
+    db.session.add(ProcessedEvent(event_id=event.id, event_type=event.type))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same event, delivered twice at once: the other delivery recorded it
+        db.session.rollback()
+        return "duplicate"
+    return outcome
+
+
+def _order_id_from_metadata(intent: Intent) -> int | None:
+    value = intent.metadata.get("order_id", "")
+    return int(value) if value.isdigit() and db.session.get(Order, int(value)) else None
+
+
+def _adopt(order_id: int, intent: Intent) -> Payment:
+    payment = Payment(order_id=order_id, idempotency_key=f"adopted:{intent.id}", intent_id=intent.id,
+                      amount_cents=intent.amount_cents, currency=intent.currency, status=PAYMENT_PENDING)
+    db.session.add(payment)
+    db.session.flush()
+    return payment

@@ -1,1 +1,0 @@
-"""Information pages: about, contact, policies and the educational-use disclaimer."""

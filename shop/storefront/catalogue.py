@@ -1,0 +1,102 @@
+"""Storefront views: home, catalogue listing and search, product pages, special offers, media."""
+
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+
+from shop.catalogue import services
+from shop.catalogue.models import KIND_COMBO, KIND_LABELS, KIND_PLURALS
+from shop.promotions import offers as promotion_offers
+from shop.web import pagecache
+
+bp = Blueprint("catalogue", __name__)
+
+
+def _low_stock():
+    return current_app.config["LOW_STOCK_THRESHOLD"]
+
+
+@bp.get("/")
+def home():
+    def render():
+        sections = services.home_sections()
+        return render_template(
+            "catalogue/home.html",
+            sections=sections,
+            availability=lambda p: services.availability(p, _low_stock()),
+            comparison=services.combo_comparison,
+        )
+
+    return pagecache.cached_page(("home",), render)
+
+
+def _listing_page(template, endpoint):
+    try:
+        query = services.ListingQuery.from_args(request.args)
+    except services.ListingError as error:
+        abort(error.status, description=str(error))
+
+    def render():
+        try:
+            result = services.listing(query, current_app.config["CATALOGUE_PAGE_SIZE"])
+        except services.ListingError as error:
+            abort(error.status, description=str(error))
+        return render_template(
+            template,
+            listing=result,
+            endpoint=endpoint,
+            categories=services.categories(),
+            sorts=services.SORTS,
+            kinds=KIND_PLURALS,
+            availability=lambda p: services.availability(p, _low_stock()),
+        )
+
+    return pagecache.cached_page((endpoint, query), render)
+
+
+@bp.get("/catalogue")
+def catalogue():
+    return _listing_page("catalogue/listing.html", "catalogue.catalogue")
+
+
+@bp.get("/search")
+def search():
+    return _listing_page("catalogue/search.html", "catalogue.search")
+
+
+@bp.get("/products/<slug>")
+def product(slug):
+    if len(slug) > 160:
+        abort(404)
+
+    def render():
+        item = services.product_by_slug(slug)
+        if item is None:
+            abort(404, description="We could not find that product. It may have been retired.")
+        return render_template(
+            "catalogue/product.html",
+            product=item,
+            availability=services.availability(item, _low_stock()),
+            comparison=services.combo_comparison(item) if item.kind == KIND_COMBO else None,
+            related=services.related_products(item),
+            kind_labels=KIND_LABELS,
+            offer=promotion_offers.product_offer(item),
+        )
+
+    return pagecache.cached_page(("product", slug), render)
+
+
+@bp.get("/offers")
+def offers():
+    def render():
+        return render_template(
+            "catalogue/offers.html",
+            offers=services.special_offers(),
+            promotions=promotion_offers.special_offers(),
+            comparison=services.combo_comparison,
+        )
+
+    return pagecache.cached_page(("offers",), render)
+
+
+@bp.get("/media/<path:filename>")
+def media(filename):
+    return send_from_directory(current_app.config["MEDIA_ROOT"], filename, max_age=86400)
