@@ -36,8 +36,10 @@ test: venv browser ## Run the whole test suite on SQLite and PostgreSQL
 test-fast: venv ## Unit tests only
 	$(BIN)/python -m pytest tests/unit -q
 
-lint: venv ## ruff
+lint: venv ## ruff, mypy on pricing and money, and the import contracts (lint-imports)
 	$(BIN)/ruff check shop tests bench config.py wsgi.py migrations
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: venv ## Every benchmark, each beside its baseline (needs wrk and PostgreSQL); prints MISS for a missed target
 	$(BIN)/python bench/pricing.py

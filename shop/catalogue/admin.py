@@ -1,4 +1,5 @@
-"""Catalogue management: products of every kind, combos and their parts, categories, order and featuring.
+"""Catalogue management: products of every kind, combos and their parts, order and featuring (categories:
+shop.catalogue.categories).
 
 Every change is audited (shop.core.audit) in the same transaction. Products that were ever sold
 are retired (is_active False), never deleted: past orders keep their own snapshot of title and price
@@ -37,7 +38,7 @@ from shop.pricing.bundles import BundleComparison, compare_bundle
 
 PER_PAGE = 50
 _SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COMMON_FIELDS = ("title", "subtitle", "sku", "slug", "author", "summary", "description_md", "price_cents",
                  "position", "is_featured", "is_active")
 TEXT_FIELDS = ("title", "subtitle", "sku", "slug", "author", "summary", "description_md", "isbn")
@@ -110,10 +111,6 @@ def get_product(product_id: int | None) -> Product | None:
     )
 
 
-def categories() -> list[Category]:
-    return db.session.scalars(select(Category).order_by(Category.position, Category.name)).all()
-
-
 def component_choices(exclude_id: int | None = None) -> list[tuple[int, str]]:
     """(id, label) for every product a combo may hold: books, courses and the membership, not combos."""
     rows = db.session.execute(
@@ -154,7 +151,7 @@ def _check_identity(product, values):
         raise CatalogueError("Use letters, digits, dots and dashes in the SKU, starting with a letter or digit.",
                              "sku")
     values["slug"] = values.get("slug") or slugify(values["title"])
-    if not _SLUG_RE.match(values["slug"]):
+    if not SLUG_RE.match(values["slug"]):
         raise CatalogueError("Use lower-case letters, digits and single dashes, like myofascial-release.", "slug")
     mine = product.id if product is not None else 0
     if db.session.scalar(select(Product.id).where(func.lower(Product.sku) == sku.lower(), Product.id != mine)):
@@ -296,26 +293,3 @@ def reorder(positions: dict[int, int], actor: Any = None) -> int:
             moved += 1
     db.session.commit()
     return moved
-
-
-# ---- categories ----------------------------------------------------------------------------------
-
-def save_category(category: Category | None, values: dict[str, Any], actor: Any = None) -> Category:
-    values["slug"] = values.get("slug") or slugify(values["name"], 80)
-    if not _SLUG_RE.match(values["slug"]):
-        raise CatalogueError("Use lower-case letters, digits and single dashes, like pain-management.", "slug")
-    mine = category.id if category is not None else 0
-    if db.session.scalar(select(Category.id).where(Category.slug == values["slug"], Category.id != mine)):
-        raise CatalogueError(f"Another category already uses {values['slug']}.", "slug")
-    created = category is None
-    if created:
-        category = Category()
-        db.session.add(category)
-    for name in ("name", "slug", "description", "position"):
-        setattr(category, name, values[name])
-    category.updated_at = utcnow()
-    db.session.flush()
-    audit.record("created" if created else "updated", "category", category.id,
-                 f"{category.name} ({category.slug})", actor=actor)
-    db.session.commit()
-    return category

@@ -5,6 +5,9 @@ allowed combination of offers (see promotions.STACKING_RULES), each discount all
 it came from to the cent; shipping (free over the method's threshold, measured on goods after
 discounts), then free-shipping offers; tax on goods after discounts plus shipping; total.
 Deterministic: lines are taken in SKU order and offers in priority order, whatever order they come in.
+
+Over 300 lines: every amount the shop charges is computed here and nowhere else, in the order above;
+keeping the steps in one module keeps that order readable from top to bottom.
 """
 
 from collections.abc import Iterable, Sequence
@@ -14,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 from shop.money import allocate, format_cents
 from shop.pricing import promotions as promo
-from shop.pricing.types import Adjustment, Breakdown, Cart, Line, PricedLine
+from shop.pricing.types import Adjustment, Breakdown, Cart, Customer, Line, NotApplied, PricedLine
 
 # What _apply returns: (adjustments, goods discount {sku: cents}, shipping before offers, shipping discount, skipped)
-_Applied: TypeAlias = tuple[list[Adjustment], dict[str, int], int, int, list[promo.NotApplied]]
+_Applied: TypeAlias = tuple[list[Adjustment], dict[str, int], int, int, list[NotApplied]]
 _Key = TypeVar("_Key", int, str)
 
 
@@ -100,7 +103,7 @@ def _why_not(promotion: promo.Promotion, cart: Cart, eligible: Sequence[Line], n
     if promotion.customer_uses_left is not None and promotion.customer_uses_left <= 0:
         return "already used by this customer"
     conditions = promotion.conditions
-    customer = cart.customer or promo.Customer()
+    customer = cart.customer or Customer()
     email = (customer.email or "").lower()
     if conditions.first_order_only and not customer.is_first_order:
         return "for a customer's first order only"
@@ -198,7 +201,7 @@ def _apply(option: Iterable[promo.Promotion], cart: Cart, lines: tuple[Line, ...
     """Apply these offers one after another; returns (adjustments, goods {sku: cents}, shipping cents, skipped)."""
     remaining = {line.sku: line.subtotal_cents for line in lines}
     adjustments: list[Adjustment] = []
-    skipped: list[promo.NotApplied] = []
+    skipped: list[NotApplied] = []
     shipping_offers: list[promo.Promotion] = []
     for promotion in option:
         if promotion.benefit.kind == promo.FREE_SHIPPING:
@@ -206,7 +209,7 @@ def _apply(option: Iterable[promo.Promotion], cart: Cart, lines: tuple[Line, ...
             continue
         discounts, reason = _goods_discount(promotion, matcher(promotion), remaining)
         if reason or not discounts or sum(discounts.values()) <= 0:
-            skipped.append(promo.NotApplied(promotion.id, promotion.name, reason or "gives nothing on this cart"))
+            skipped.append(NotApplied(promotion.id, promotion.name, reason or "gives nothing on this cart"))
             continue
         for sku, cents in discounts.items():
             remaining[sku] -= cents
@@ -220,9 +223,9 @@ def _apply(option: Iterable[promo.Promotion], cart: Cart, lines: tuple[Line, ...
     shipping_discount = 0
     for promotion in shipping_offers:
         if not requires_shipping:
-            skipped.append(promo.NotApplied(promotion.id, promotion.name, "nothing in the cart needs shipping"))
+            skipped.append(NotApplied(promotion.id, promotion.name, "nothing in the cart needs shipping"))
         elif shipping - shipping_discount <= 0:
-            skipped.append(promo.NotApplied(promotion.id, promotion.name, "shipping is already free"))
+            skipped.append(NotApplied(promotion.id, promotion.name, "shipping is already free"))
         else:
             cents = shipping - shipping_discount
             if promotion.budget_left_cents is not None:
@@ -244,14 +247,14 @@ def price(cart: Cart, promotions: Sequence[promo.Promotion] = (), now: datetime 
     unlocked = {pid for pid, _ in cart.codes}
     candidates = sorted((p for p in promotions if not p.requires_code or p.id in unlocked),
                         key=lambda p: p.sort_key)
-    not_applied: list[promo.NotApplied] = []
+    not_applied: list[NotApplied] = []
     eligible: list[promo.Promotion] = []
     matcher = _Matcher(lines)
     for promotion in candidates:
         assert now is not None  # there are promotions, and promotions without the time were refused above
         reason = _why_not(promotion, cart, matcher(promotion), now)
         if reason:
-            not_applied.append(promo.NotApplied(promotion.id, promotion.name, reason))
+            not_applied.append(NotApplied(promotion.id, promotion.name, reason))
         else:
             eligible.append(promotion)
 
@@ -266,7 +269,7 @@ def price(cart: Cart, promotions: Sequence[promo.Promotion] = (), now: datetime 
     for promotion in (p for p in eligible if p.exclusive):
         options.append([promotion])
         if matcher.ceiling(promotion, cart) <= best_value:
-            results.append(([], {}, 0, 0, [promo.NotApplied(promotion.id, promotion.name,
+            results.append(([], {}, 0, 0, [NotApplied(promotion.id, promotion.name,
                                                              "gives less than the other offers")]))
             continue
         results.append(_apply([promotion], cart, lines, matcher))
@@ -284,7 +287,7 @@ def price(cart: Cart, promotions: Sequence[promo.Promotion] = (), now: datetime 
             not_applied.extend(results[index][4])
             continue
         for promotion in option:
-            not_applied.append(promo.NotApplied(promotion.id, promotion.name, f"not combinable with {winner.name}"))
+            not_applied.append(NotApplied(promotion.id, promotion.name, f"not combinable with {winner.name}"))
 
     priced = tuple(PricedLine(line, goods_discount[line.sku]) for line in lines)
     subtotal = sum(p.subtotal_cents for p in priced)

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # types.py imports this module at run time, so this import is for the checker only
-    from shop.pricing.types import Line
+from shop.pricing.types import Line
 
 PERCENT_OFF = "percent"
 AMOUNT_OFF = "amount"
@@ -98,16 +96,3 @@ class Promotion:
     @property
     def sort_key(self) -> tuple[int, int]:
         return (-self.priority, self.id)
-
-
-@dataclass(frozen=True)
-class Customer:
-    email: str = ""
-    is_first_order: bool = True
-
-
-@dataclass(frozen=True)
-class NotApplied:
-    promotion_id: int
-    name: str
-    reason: str

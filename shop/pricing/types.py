@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-from shop.pricing.promotions import Customer, NotApplied
+
+@dataclass(frozen=True)
+class Customer:
+    email: str = ""
+    is_first_order: bool = True
+
+
+@dataclass(frozen=True)
+class NotApplied:
+    promotion_id: int
+    name: str
+    reason: str
 
 
 @dataclass(frozen=True)

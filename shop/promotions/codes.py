@@ -24,7 +24,7 @@ from shop.core.timeutil import to_shop_time, utcnow
 from shop.extensions import db
 from shop.money import format_cents
 from shop.pricing import promotions as promo
-from shop.pricing.types import Breakdown
+from shop.pricing.types import Breakdown, Customer
 from shop.promotions import loader
 from shop.promotions.models import STATE_ACTIVE, STATE_ENDED, CartCode, PromotionCode
 
@@ -54,7 +54,7 @@ class PricingContext:
 
     promotions: tuple[promo.Promotion, ...]
     pairs: tuple[tuple[int, str], ...] = ()  # (promotion id, code) for pricing.types.Cart.codes
-    customer: promo.Customer = field(default_factory=promo.Customer)
+    customer: Customer = field(default_factory=Customer)
     problems: dict[str, str] = field(default_factory=dict)  # code -> why it unlocks nothing
     code_ids: dict[str, int] = field(default_factory=dict)  # code -> PromotionCode id
     codes: tuple[str, ...] = ()  # every entered code, in the order entered
@@ -130,7 +130,7 @@ def pricing_context(codes: Sequence[str], *, first_order: Callable[[], bool], em
     promotions += tuple(extra[pid].promotion for pid in sorted(extra) if pid in unlocked)
     promotions = loader.for_customer(promotions, entries, email, user_id)
     first = first_order() if any(p.conditions.first_order_only for p in promotions) else True
-    customer = promo.Customer(email=(email or "").strip().lower(), is_first_order=first)
+    customer = Customer(email=(email or "").strip().lower(), is_first_order=first)
     return PricingContext(promotions, tuple(pairs), customer, problems, code_ids, tuple(codes))
 
 

@@ -18,8 +18,7 @@ from shop.extensions import db
 from shop.orders.customers import is_first_order
 from shop.orders.models import Order
 from shop.pricing import engine
-from shop.pricing import promotions as pricing
-from shop.pricing.types import Breakdown, Cart
+from shop.pricing.types import Breakdown, Cart, Customer
 from shop.promotions import admin_codes, loader
 from shop.promotions.models import Promotion
 from shop.promotions.status import display_status
@@ -111,7 +110,7 @@ def preview(promotion: Promotion, quantities: dict[int, int], order_number: str 
         raise PreviewError({"lines": f"This promotion cannot be priced: {error}. Edit it first."}) from None
     code = admin_codes.shared_code(promotion) if promotion.requires_code else None
     cart = Cart(lines=lines, shipping=shipping.as_rate(method), channel=channel,
-                customer=pricing.Customer(email=email or "", is_first_order=first),
+                customer=Customer(email=email or "", is_first_order=first),
                 codes=((promotion.id, code.code if code else "PREVIEW"),) if promotion.requires_code else (),
                 tax_rate_basis_points=current_app.config["TAX_RATE_BASIS_POINTS"],
                 timezone=current_app.config["SHOP_TIMEZONE"])

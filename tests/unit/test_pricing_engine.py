@@ -6,7 +6,7 @@ import pytest
 
 from shop.pricing import engine
 from shop.pricing import promotions as promo
-from shop.pricing.types import Cart, Line, ShippingRate
+from shop.pricing.types import Cart, Customer, Line, ShippingRate
 
 NOW = datetime(2026, 11, 24, 12, 0)
 BOOK = Line(1, "BOOK", "Soft Tissue Release", "book", 4995, 1, is_physical=True, categories=frozenset({"str"}))
@@ -90,7 +90,7 @@ def test_conditions_say_why_they_are_not_met():
         offer(4, name="Clinic", conditions=promo.Conditions(email_domains=frozenset({"clinic.org"})),
               basis_points=1000),
         offer(5, name="VIP", conditions=promo.Conditions(customer_emails=frozenset({"vip@x.org"})), basis_points=1),
-    ], customer=promo.Customer("pat@example.com", is_first_order=False))
+    ], customer=Customer("pat@example.com", is_first_order=False))
     assert reasons(b) == {
         "Min $50": "minimum subtotal $50.00 not reached",
         "Two items": "minimum quantity of 2 not reached",

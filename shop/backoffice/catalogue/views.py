@@ -11,6 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from shop.backoffice.catalogue import bp, forms
 from shop.catalogue import admin as catalogue_admin
+from shop.catalogue import categories as categories_admin
 from shop.catalogue import uploads as product_images
 from shop.catalogue.admin import KIND_FIELDS, CatalogueError
 from shop.catalogue.models import KIND_BOOK, KIND_COMBO, KIND_LABELS, KINDS, Category
@@ -92,7 +93,7 @@ def _product_form(kind, product=None, from_request=True):
             row.form.product_id.choices = options
     else:
         delattr(form, "components")
-    form.categories.choices = choices((c.id, c.name) for c in catalogue_admin.categories())
+    form.categories.choices = choices((c.id, c.name) for c in categories_admin.categories())
     return form
 
 
@@ -263,7 +264,7 @@ def main_image(product_id, image_id):
 # ---- categories --------------------------------------------------------------------------------------
 
 def _categories_page(form, category=None, status=200, error_message=None):
-    return render_template("backoffice/catalogue/categories.html", categories=catalogue_admin.categories(), form=form,
+    return render_template("backoffice/catalogue/categories.html", categories=categories_admin.categories(), form=form,
                            category=category, error_message=error_message,
                            history=audit.entries_for("category", category.id) if category else []
                            ), status
@@ -289,7 +290,7 @@ def _save_category(category):
     values = {"name": form.name.data, "slug": form.slug.data, "description": form.description.data or "",
               "position": form.position.data or 0}
     try:
-        saved = catalogue_admin.save_category(category, values, current_actor())
+        saved = categories_admin.save_category(category, values, current_actor())
     except CatalogueError as error:
         return _categories_page(form, category, error.status, attach(form, error))
     flash(f"Category “{saved.name}” saved.", "success")

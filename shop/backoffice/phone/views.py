@@ -3,6 +3,9 @@
 The order page is one page: every change posts, and on success comes back to it (303) with the cursor in
 the next field to fill; a refusal shows the page again with the message and the right status. Placing
 by card answers JSON to static/js/phone_order.js, which keys the card into the Payment Element.
+
+Over 300 lines: this is one page's views (a dozen small posts that share the draft_action wrapper and the
+page they all render), plus the placed order's page and the call log, which the page links to.
 """
 
 from functools import wraps
