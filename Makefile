@@ -31,7 +31,7 @@ run: venv ## Serve the demo shop on http://127.0.0.1:5000 (SQLite, local test pa
 	$(BIN)/flask dev-server --host $(HOST) --port $(PORT)
 
 test: venv browser ## Run the whole test suite on SQLite and PostgreSQL
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 test-fast: venv ## Unit tests only
 	$(BIN)/python -m pytest tests/unit -q

@@ -11,6 +11,7 @@ from config import config_for
 from shop import cli, devserver, extensions, models, templating
 from shop.accounts import loader  # noqa: F401  (Flask-Login's user loader)
 from shop.accounts import views as account_views
+from shop.backoffice.calls import views as calls
 from shop.backoffice.catalogue import views as office_catalogue
 from shop.backoffice.desk import views as desk
 from shop.backoffice.marketing import views as marketing
@@ -28,7 +29,7 @@ from shop.web import errors, pagecache
 
 ROOT = Path(__file__).resolve().parent.parent
 STOREFRONT = (catalogue, pages, cart, checkout, account, payment_link)
-BACK_OFFICE = (office_reports, phone, desk, office_catalogue, stock, users, office_settings, marketing)
+BACK_OFFICE = (office_reports, phone, calls, desk, office_catalogue, stock, users, office_settings, marketing)
 assert models  # every model is registered with the metadata (migrations compare against it)
 
 

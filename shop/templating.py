@@ -64,7 +64,7 @@ OFFICE_NAV = (
     # (endpoint, label, roles that see it); a link shows once its endpoint exists
     ("reports.dashboard", "Dashboard", (ROLE_STAFF, ROLE_MARKETING)),
     ("phone.new_order", "Phone order", (ROLE_STAFF,)),
-    ("phone.calls", "Call log", (ROLE_STAFF,)),
+    ("calls.index", "Call log", (ROLE_STAFF,)),
     ("desk.orders", "Orders", (ROLE_STAFF,)),
     ("reports.sales", "Sales", (ROLE_STAFF, ROLE_MARKETING)),
     ("catalogue_admin.products", "Catalogue", (ROLE_MARKETING,)),

@@ -5,29 +5,32 @@ a 403 page. An admin has every role. The decorator writes the roles on the view 
 (`view.required_roles`), so `protected_endpoints(app)` can list the whole access table for a test.
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar
 
-from flask import abort
+from flask import Blueprint, Flask, abort
 from flask_login import current_user
 
 from shop.accounts.models import ROLE_ADMIN, ROLES
 from shop.extensions import login_manager
 
+F = TypeVar("F", bound=Callable[..., Any])
 ANY_ROLE = ROLES  # role_required(*ANY_ROLE): any logged-in user
 
 
-def has_role(user, *roles) -> bool:
+def has_role(user: Any, *roles: str) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return user.role == ROLE_ADMIN or user.role in roles
 
 
-def is_admin(user) -> bool:
+def is_admin(user: Any) -> bool:
     """An admin: every role, and the limits that bind staff (refunds) do not bind them."""
     return user is not None and user.is_authenticated and user.role == ROLE_ADMIN
 
 
-def role_required(*roles):
+def role_required(*roles: str) -> Callable[[F], F]:
     unknown = set(roles) - set(ROLES)
     if not roles or unknown:
         raise ValueError(f"role_required needs roles from {ROLES}, got {roles!r}")
@@ -47,7 +50,7 @@ def role_required(*roles):
     return decorate
 
 
-def protected_endpoints(app):
+def protected_endpoints(app: Flask) -> dict[str, frozenset[str]]:
     """{endpoint: frozenset of roles} for every view behind role_required."""
     return {
         endpoint: view.required_roles
@@ -56,7 +59,7 @@ def protected_endpoints(app):
     }
 
 
-def protect_blueprint(bp, *roles):
+def protect_blueprint(bp: Blueprint, *roles: str) -> Blueprint:
     """Every view of this blueprint needs one of `roles` (checked before the view runs)."""
     check = role_required(*roles)(lambda: None)
 
@@ -68,7 +71,7 @@ def protect_blueprint(bp, *roles):
     return bp
 
 
-def endpoint_roles(app, endpoint):
+def endpoint_roles(app: Flask, endpoint: str) -> frozenset[str] | None:
     """The roles an endpoint needs (from its decorator or its blueprint), or None for a public page."""
     view = app.view_functions[endpoint]
     roles = getattr(view, "required_roles", None)

@@ -27,17 +27,17 @@ COMMON_PASSWORDS = frozenset({
 })
 
 
-def _hasher(fast=None):
+def _hasher(fast: bool | None = None) -> PasswordHasher:
     if fast is None:
         fast = has_app_context() and bool(current_app.config.get("PASSWORD_HASH_FAST"))
     return _FAST if fast else _STRONG
 
 
-def hash_password(password, *, fast=None):
+def hash_password(password: str, *, fast: bool | None = None) -> str:
     return _hasher(fast).hash(password)
 
 
-def verify_password(password_hash, password, *, fast=None):
+def verify_password(password_hash: str | None, password: str | None, *, fast: bool | None = None) -> bool:
     """True when `password` matches; False for a wrong password, an empty or a malformed hash."""
     if not password_hash or password is None:
         return False
@@ -47,7 +47,7 @@ def verify_password(password_hash, password, *, fast=None):
         return False
 
 
-def needs_rehash(password_hash, *, fast=None):
+def needs_rehash(password_hash: str, *, fast: bool | None = None) -> bool:
     try:
         return _hasher(fast).check_needs_rehash(password_hash)
     except (InvalidHashError, ValueError):
@@ -57,7 +57,7 @@ def needs_rehash(password_hash, *, fast=None):
 _DUMMY_HASHES = {}
 
 
-def burn_time(password, *, fast=None):
+def burn_time(password: str | None, *, fast: bool | None = None) -> None:
     """Verify against a throwaway hash, so an unknown e-mail takes as long as a wrong password."""
     hasher = _hasher(fast)
     key = hasher is _FAST
@@ -66,7 +66,7 @@ def burn_time(password, *, fast=None):
     verify_password(_DUMMY_HASHES[key], password or "", fast=key)
 
 
-def password_problem(password, email=""):
+def password_problem(password: str | None, email: str = "") -> str | None:
     """Why this password is refused, in words for the customer; None when it is fine."""
     password = password or ""
     if len(password) < MIN_LENGTH:

@@ -6,7 +6,7 @@ caller commits). The shop's limits are the `Limit` constants below.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
@@ -32,15 +32,15 @@ REGISTER_PER_IP = Limit("register-ip", 10, timedelta(hours=1))  # accounts creat
 VERIFY_RESEND_PER_USER = Limit("verify-resend", 3, timedelta(hours=1))  # verification e-mails sent again
 
 
-def _key(key):
+def _key(key: object) -> str:
     return str(key or "").strip().lower()[:KEY_MAX]
 
 
-def _window(window):
+def _window(window: timedelta | float) -> timedelta:
     return window if isinstance(window, timedelta) else timedelta(seconds=window)
 
 
-def count(kind, key, window, now=None):
+def count(kind: str, key: object, window: timedelta | float, now: datetime | None = None) -> int:
     since = (now or utcnow()) - _window(window)
     statement = select(func.count(AuthAttempt.id)).where(
         AuthAttempt.kind == kind, AuthAttempt.key == _key(key), AuthAttempt.created_at > since
@@ -48,28 +48,28 @@ def count(kind, key, window, now=None):
     return db.session.scalar(statement)
 
 
-def too_many(kind, key, limit, window, now=None):
+def too_many(kind: str, key: object, limit: int, window: timedelta | float, now: datetime | None = None) -> bool:
     """True when `key` already made `limit` attempts of `kind` within `window` (timedelta or seconds)."""
     return count(kind, key, window, now) >= limit
 
 
-def record(kind, key, now=None):
+def record(kind: str, key: object, now: datetime | None = None) -> None:
     db.session.add(AuthAttempt(kind=kind, key=_key(key), created_at=now or utcnow()))
 
 
-def clear(kind, key):
+def clear(kind: str, key: object) -> None:
     db.session.execute(delete(AuthAttempt).where(AuthAttempt.kind == kind, AuthAttempt.key == _key(key)))
 
 
-def exceeded(rule, key, now=None):
+def exceeded(rule: Limit, key: object, now: datetime | None = None) -> bool:
     return too_many(rule.kind, key, rule.limit, rule.window, now)
 
 
-def hit(rule, key, now=None):
+def hit(rule: Limit, key: object, now: datetime | None = None) -> None:
     record(rule.kind, key, now)
 
 
-def prune(older_than=timedelta(days=1), now=None):
+def prune(older_than: timedelta = timedelta(days=1), now: datetime | None = None) -> int:
     """Delete attempts older than every window (for a periodic CLI job). Returns how many went."""
     result = db.session.execute(delete(AuthAttempt).where(AuthAttempt.created_at < (now or utcnow()) - older_than))
     return result.rowcount

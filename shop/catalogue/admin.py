@@ -27,6 +27,7 @@ from shop.catalogue.models import (
     ComboComponent,
     Product,
 )
+from shop.catalogue.services import combo_comparison
 from shop.catalogue.text import fold, render_markdown
 from shop.core import audit
 from shop.core.errors import Refusal
@@ -34,7 +35,7 @@ from shop.core.models import AuditEntry
 from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.money import format_cents
-from shop.pricing.bundles import BundleComparison, compare_bundle
+from shop.pricing.bundles import BundleComparison
 
 PER_PAGE = 50
 _SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -124,9 +125,7 @@ def component_choices(exclude_id: int | None = None) -> list[tuple[int, str]]:
 
 def comparison(product: Product) -> BundleComparison | None:
     """Separately vs bundle price for a combo (None for other kinds)."""
-    if product.kind != KIND_COMBO:
-        return None
-    return compare_bundle(((c.component.price_cents, c.quantity) for c in product.components), product.price_cents)
+    return combo_comparison(product) if product.kind == KIND_COMBO else None
 
 
 def history(product: Product) -> list[AuditEntry]:

@@ -15,7 +15,7 @@ KIND_BADGES = {"book": "BOOK", "course": "HOME STUDY", "combo": "COMBO DEAL", "m
 WIDTH, HEIGHT = 600, 800
 
 
-def cover_svg(title, kind, subtitle=""):
+def cover_svg(title: str, kind: str, subtitle: str = "") -> str:
     ink, paper, accent = PALETTES.get(kind, PALETTES["course"])
     seed = int(hashlib.sha256(title.encode()).hexdigest()[:8], 16)
     lines = textwrap.wrap(title, 16)[:5]
@@ -49,7 +49,7 @@ def cover_svg(title, kind, subtitle=""):
     )
 
 
-def write_cover(media_root, slug, title, kind, subtitle=""):
+def write_cover(media_root: str, slug: str, title: str, kind: str, subtitle: str = "") -> str:
     """Write the cover under media_root/products/ and return its path relative to media_root."""
     relative = f"products/{slug}.svg"
     path = Path(media_root) / relative

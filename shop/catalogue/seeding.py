@@ -44,7 +44,7 @@ def _set_cover(product, media_root, alt):
         product.images.append(ProductImage(filename=filename, alt_text=alt, width=600, height=800))
 
 
-def load_demo(media_root):
+def load_demo(media_root: str) -> dict[str, int]:
     """Create or update the demo catalogue. Running it again changes nothing and adds nothing."""
     now = utcnow()
     created = 0
@@ -119,7 +119,7 @@ _AREAS = ["Neck", "Shoulder", "Low Back", "Hip", "Knee", "Foot", "Jaw", "Wrist",
 _LEVELS = ["Essentials", "Intermediate", "Advanced", "Masterclass", "Refresher", "Workshop"]
 
 
-def load_bulk(count, seed=7, batch=2000):
+def load_bulk(count: int, seed: int = 7, batch: int = 2000) -> int:
     """Add `count` synthetic products (mostly courses, some books and combos) with bulk inserts."""
     rng = random.Random(seed)
     categories = db.session.execute(db.select(Category)).scalars().all()

@@ -3,7 +3,9 @@
 Every function issues a fixed number of queries, whatever the size of the catalogue.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, true
 from sqlalchemy.orm import load_only, selectinload
@@ -19,8 +21,9 @@ from shop.catalogue.models import (
     ComboComponent,
     Product,
 )
+from shop.core.errors import Refusal
 from shop.extensions import db
-from shop.pricing.bundles import compare_bundle
+from shop.pricing.bundles import BundleComparison, compare_bundle
 
 SORTS = {
     "newest": "Newest first",
@@ -31,12 +34,10 @@ SORTS = {
 DEFAULT_SORT = "newest"
 
 
-class ListingError(ValueError):
+class ListingError(Refusal):
     """A listing request that cannot be answered (bad page, unknown filter); message is safe to show."""
 
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.status = status
+    status = 400
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class ListingQuery:
     page: int = 1
 
     @classmethod
-    def from_args(cls, args):
+    def from_args(cls, args: Mapping[str, str]) -> "ListingQuery":
         kind = args.get("kind") or None
         if kind is not None and kind not in KINDS:
             raise ListingError(
@@ -82,12 +83,12 @@ CARD_COLUMNS = (
 )
 
 
-def _card_options():
+def _card_options() -> tuple[Any, ...]:
     """What a product card shows (not the long texts), its image, and for a combo its parts."""
     return (load_only(*CARD_COLUMNS), selectinload(Product.images), selectinload(Product.components))
 
 
-def _ordering(sort, rank):
+def _ordering(sort: str, rank: Any) -> list[Any]:
     orders = []
     if rank is not None:
         orders.append(rank)
@@ -102,7 +103,7 @@ def _ordering(sort, rank):
     return orders
 
 
-def categories():
+def categories() -> list[Category]:
     return db.session.execute(db.select(Category).order_by(Category.position, Category.name)).scalars().all()
 
 
@@ -142,16 +143,16 @@ def listing(query: ListingQuery, per_page: int) -> Listing:
 @dataclass
 class HomeSections:
     featured_book: Product | None
-    latest_courses: list
-    combos: list
+    latest_courses: list[Product]
+    combos: list[Product]
     membership: Product | None
 
     @property
-    def best_saving_cents(self):
+    def best_saving_cents(self) -> int:
         return max((combo_comparison(c).saving_cents for c in self.combos), default=0)
 
 
-def _latest_by_kind(limits):
+def _latest_by_kind(limits: dict[str, int]) -> dict[str, list[Product]]:
     """The newest active products of several kinds in one query: {kind: [products]}."""
     rank = (
         func.row_number()
@@ -180,7 +181,7 @@ def _latest_by_kind(limits):
     return found
 
 
-def home_sections():
+def home_sections() -> HomeSections:
     latest = _latest_by_kind({KIND_BOOK: 1, KIND_COURSE: 6, KIND_COMBO: 3, KIND_MEMBERSHIP: 1})
     return HomeSections(
         featured_book=next(iter(latest[KIND_BOOK]), None),
@@ -190,13 +191,13 @@ def home_sections():
     )
 
 
-def special_offers():
+def special_offers() -> dict[str, Any]:
     """Live offers for customers: combo deals with their savings, and the membership."""
     latest = _latest_by_kind({KIND_COMBO: 50, KIND_MEMBERSHIP: 1})
     return {"combos": latest[KIND_COMBO], "membership": next(iter(latest[KIND_MEMBERSHIP]), None)}
 
 
-def product_by_slug(slug):
+def product_by_slug(slug: str) -> Product | None:
     statement = (
         db.select(Product)
         .where(Product.slug == slug, Product.is_active == true())
@@ -209,7 +210,7 @@ def product_by_slug(slug):
     return db.session.execute(statement).scalar_one_or_none()
 
 
-def related_products(product, limit=4):
+def related_products(product: Product, limit: int = 4) -> list[Product]:
     """Other active products sharing a category, newest first."""
     category_ids = [c.id for c in product.categories]
     if not category_ids:
@@ -228,7 +229,7 @@ def related_products(product, limit=4):
     return db.session.execute(statement).scalars().all()
 
 
-def combo_comparison(combo):
+def combo_comparison(combo: Product) -> BundleComparison:
     return compare_bundle(((c.component.price_cents, c.quantity) for c in combo.components), combo.price_cents)
 
 
@@ -239,7 +240,7 @@ class Availability:
     purchasable: bool
 
 
-def availability(product, low_stock_threshold):
+def availability(product: Product, low_stock_threshold: int) -> "Availability":
     if product.kind == KIND_BOOK:
         if product.stock <= 0:
             return Availability("out_of_stock", "Out of stock", False)
@@ -253,8 +254,7 @@ def availability(product, low_stock_threshold):
         return Availability("online", "Instant online access", True)
     if product.kind == KIND_MEMBERSHIP:
         return Availability("subscription", "Starts at once; cancel any time", True)
-    # combos: limited by any physical component that is short
-    for part in product.components:
-        if part.component.kind == KIND_BOOK and part.component.stock < part.quantity:
-            return Availability("out_of_stock", "Out of stock", False)
+    # combos: limited by any book they hold that is short
+    if any(book.stock < copies for book, copies in product.books().values()):
+        return Availability("out_of_stock", "Out of stock", False)
     return Availability("in_stock", "Available", True)

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from typing import Any
 
 import markdown
 import nh3
@@ -14,7 +15,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
 
-def render_markdown(text):
+def render_markdown(text: str | None) -> str:
     """Markdown -> HTML with only harmless tags; headings start at h2 (the page owns h1)."""
     html = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
     html = re.sub(r"<(/?)h1\b", r"<\1h2", html)
@@ -27,18 +28,18 @@ def render_markdown(text):
     )
 
 
-def fold(text):
+def fold(text: str | None) -> str:
     """Lower-case ASCII words: 'Myofascial Release—Level Ⅱ' -> 'myofascial release level ii'."""
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return " ".join(_WORD_RE.findall(text))
 
 
-def words(text):
+def words(text: str | None) -> list[str]:
     return _WORD_RE.findall(fold(text))
 
 
-def search_text_for(product):
+def search_text_for(product: Any) -> str:
     """What search looks in: title, subtitle, author, SKU, ISBN, summary, description, categories."""
     parts = [
         product.title,

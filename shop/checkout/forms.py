@@ -1,27 +1,16 @@
 """The checkout form. It carries who and where; what things cost is never read from it."""
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField, TelField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
+from shop.core.forms import TEXT, EmailAddress, choices
 from shop.shipping.countries import country_choices
-
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
-
-
-def valid_email(form, field):
-    value = (field.data or "").strip()
-    if not EMAIL_RE.match(value):
-        raise ValidationError("Enter an email address like name@example.com.")
-    field.data = value.lower()
 
 
 class CheckoutForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(message="Enter your email address."),
-                                            Length(max=254), valid_email])
+    email = EmailField("Email", filters=TEXT, validators=[InputRequired(message="Enter your email address."),
+                                                          Length(max=254), EmailAddress()])
     full_name = StringField("Full name", validators=[InputRequired(message="Enter your name."), Length(max=200)])
     phone = TelField("Phone (optional)", validators=[Optional(), Length(max=40)])
     password = PasswordField("Password (optional: creates an account to find your courses later)",
@@ -31,7 +20,7 @@ class CheckoutForm(FlaskForm):
     ship_city = StringField("City", validators=[Optional(), Length(max=120)])
     ship_region = StringField("State / province", validators=[Optional(), Length(max=120)])
     ship_postal_code = StringField("ZIP / postal code", validators=[Optional(), Length(max=20)])
-    ship_country = SelectField("Country", choices=[SelectChoice(code, name) for code, name in country_choices()],
+    ship_country = SelectField("Country", choices=choices(country_choices()),
                                default="US")
     shipping_method = RadioField("Shipping method", choices=[], validate_choice=False)
     payment_method_id = HiddenField(validators=[Optional(), Length(max=120)])

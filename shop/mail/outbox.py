@@ -19,7 +19,8 @@ class BadAddressError(ValueError):
     """A recipient or subject that would inject headers, or an empty recipient."""
 
 
-def enqueue(to, subject, text_body, html_body="", *, dedupe_key=None, order_id=None):
+def enqueue(to: str, subject: str, text_body: str, html_body: str = "", *, dedupe_key: str | None = None,
+            order_id: int | None = None) -> OutboxMessage | None:
     """Add an e-mail to the outbox in the current session (not committed). Returns the new row.
 
     With a `dedupe_key` already in the outbox (committed or pending in this session), nothing is

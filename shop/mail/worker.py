@@ -16,8 +16,9 @@ connection with MAIL_TIMEOUT_SECONDS, so a hung SMTP server cannot block it fore
 import logging
 import smtplib
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parseaddr
+from typing import Any
 
 from flask import current_app
 from flask_mail import Connection, Message
@@ -35,7 +36,7 @@ BACKOFF_CAP_SECONDS = 3600
 ERROR_MAX = 1000  # the last_error column's length
 
 
-def backoff_seconds(attempts):
+def backoff_seconds(attempts: int) -> int:
     """Wait after the n-th failed attempt: 30 s, 1 min, 2 min, ... capped at one hour."""
     return min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS)
 
@@ -77,11 +78,11 @@ def _finish(message_id, token, **values):
 class _TimedConnection(Connection):
     """Flask-Mail's Connection, with a socket timeout on connect and on every read and write."""
 
-    def __init__(self, state, timeout):
+    def __init__(self, state: Any, timeout: float) -> None:
         super().__init__(state)
         self.timeout = timeout
 
-    def configure_host(self):
+    def configure_host(self) -> smtplib.SMTP:
         state = self.mail
         smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
         host = smtp_class(state.server, state.port, timeout=self.timeout)
@@ -151,7 +152,7 @@ def _snapshot(message_id):
             "created": row.created_at.strftime("%Y%m%d%H%M%S") if row.created_at else "0"}
 
 
-def send_due(now=None, batch=20):
+def send_due(now: datetime | None = None, batch: int = 20) -> tuple[int, int]:
     """Send up to `batch` due messages. Returns (sent, failed): failed counts failed attempts."""
     now = now or utcnow()
     max_attempts = current_app.config.get("MAIL_MAX_ATTEMPTS", 12)
@@ -190,7 +191,7 @@ def send_due(now=None, batch=20):
     return sent, failed
 
 
-def send_all_due(now=None, batch=20):
+def send_all_due(now: datetime | None = None, batch: int = 20) -> tuple[int, int]:
     """Send batches until nothing is due (each message is tried at most once per call here)."""
     total_sent = total_failed = 0
     while True:
@@ -201,7 +202,7 @@ def send_all_due(now=None, batch=20):
             return total_sent, total_failed
 
 
-def run_forever(interval=2.0, stop_event=None, batch=20):
+def run_forever(interval: float = 2.0, stop_event: threading.Event | None = None, batch: int = 20) -> None:
     """Send due mail until `stop_event` is set; sleep `interval` seconds when there is nothing to do."""
     stop_event = stop_event or threading.Event()
     log.info("mail worker started (every %ss)", interval)

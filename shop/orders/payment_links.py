@@ -36,7 +36,7 @@ class LinkProblem(Refusal):
     """A link that cannot be paid with: `status` 404 (unknown), 409 (a payment is under way) or 410; `title`
     heads the page that says so."""
 
-    def __init__(self, title: str, message: str, status: int, order: Order | None = None) -> None:
+    def __init__(self, message: str, *, title: str, status: int, order: Order | None = None) -> None:
         super().__init__(message, status=status)
         self.title = title
         self.order = order
@@ -98,8 +98,9 @@ def _find(token: object) -> PaymentLink | None:
     return db.session.execute(db.select(PaymentLink).filter_by(token_hash=token_hash(secret))).scalar_one_or_none()
 
 
-UNKNOWN = ("Payment link not found", "This payment link is not valid. Check that you copied the whole link from "
-           "the e-mail, or call us and we will send a new one.")
+UNKNOWN = {"title": "Payment link not found", "status": 404}
+UNKNOWN_MESSAGE = ("This payment link is not valid. Check that you copied the whole link from the e-mail, or call "
+                   "us and we will send a new one.")
 
 
 def open_link(token: str, now: datetime | None = None) -> tuple[PaymentLink, Order]:
@@ -107,17 +108,19 @@ def open_link(token: str, now: datetime | None = None) -> tuple[PaymentLink, Ord
     now = now or utcnow()
     link = _find(token)
     if link is None:
-        raise LinkProblem(*UNKNOWN, status=404)
+        raise LinkProblem(UNKNOWN_MESSAGE, **UNKNOWN)
     order = link.order
     if order.status == STATUS_PAID:
-        raise LinkProblem(f"Order {order.number} is paid", f"Order {order.number} is paid: thank you. "
-                          "This link cannot be used again.", 410, order)
+        raise LinkProblem(f"Order {order.number} is paid: thank you. This link cannot be used again.",
+                          title=f"Order {order.number} is paid", status=410, order=order)
     if link.used_at is not None:
-        raise LinkProblem("This link has been used", "This payment link has already been used. If you need "
-                          "to pay again, call us and we will send a new one.", 410, order)
+        raise LinkProblem("This payment link has already been used. If you need "
+                          "to pay again, call us and we will send a new one.",
+                          title="This link has been used", status=410, order=order)
     if link.expires_at <= now or order.status != STATUS_PENDING_PAYMENT:
-        raise LinkProblem("This link has expired", "This payment link has expired. Call us and we will "
-                          "send a new one, or take your order over the phone.", 410, order)
+        raise LinkProblem("This payment link has expired. Call us and we will "
+                          "send a new one, or take your order over the phone.",
+                          title="This link has expired", status=410, order=order)
     return link, order
 
 
@@ -147,10 +150,10 @@ def pay(token: str, payment_method_id: str, now: datetime | None = None) -> paym
     now = now or utcnow()
     link, order = open_link(token, now)
     if not payment_method_id:
-        raise LinkProblem("Card details needed", "Enter your card details.", 422, order)
+        raise LinkProblem("Enter your card details.", title="Card details needed", status=422, order=order)
     if not _claim(link, now):
-        raise LinkProblem("Payment under way", "A payment with this link is already under way. Wait a "
-                          "moment and reload the page.", 409, order)
+        raise LinkProblem("A payment with this link is already under way. Wait a "
+                          "moment and reload the page.", title="Payment under way", status=409, order=order)
     orders.record(order, "payment_link_used", "The customer is paying with the e-mailed link.")
     db.session.commit()
     return _settle(link, payments.pay_with_card(order, payment_method_id))
@@ -160,9 +163,10 @@ def confirm(token: str, intent_id: str) -> payments.PaymentOutcome:
     """After 3-D Secure on the link's page: ask the processor how the payment ended."""
     link = _find(token)
     if link is None or link.used_at is None:
-        raise LinkProblem(*UNKNOWN, status=404)
+        raise LinkProblem(UNKNOWN_MESSAGE, **UNKNOWN)
     if not intent_id:
-        raise LinkProblem("Missing payment reference", "Reload the page and try again.", 400, link.order)
+        raise LinkProblem("Reload the page and try again.", title="Missing payment reference", status=400,
+                          order=link.order)
     return _settle(link, payments.refresh_from_processor(link.order, intent_id))
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import load_only
 
 from shop.accounts.models import ROLE_CUSTOMER, User
 from shop.catalogue.models import Product
+from shop.core.errors import Refusal
 from shop.core.text import like_pattern
 from shop.core.timeutil import local_midnight
 from shop.extensions import db
@@ -57,13 +58,8 @@ LIST_COLUMNS = (Order.id, Order.number, Order.email, Order.customer_name, Order.
                 Order.placed_at, Order.staff_id, Order.payment_method, Order.currency, Order.version_id)
 
 
-class FilterError(ValueError):
+class FilterError(Refusal):
     """A filter value that cannot be used; `field` names the form field."""
-
-    def __init__(self, field_name, message):
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
 
 
 @dataclass
@@ -79,7 +75,7 @@ class OrderFilters:
     q: str = ""
 
     @property
-    def active(self):
+    def active(self) -> bool:
         return any(getattr(self, name) for name in self.__dataclass_fields__)
 
 
@@ -98,9 +94,9 @@ def _day(text: str | None, field_name: str) -> date | None:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise FilterError(field_name, "Enter the date as YYYY-MM-DD, for example 2026-03-31.") from None
+        raise FilterError("Enter the date as YYYY-MM-DD, for example 2026-03-31.", field_name) from None
     if not 1900 <= day.year <= 9000:
-        raise FilterError(field_name, "Enter a date between the years 1900 and 9000.")
+        raise FilterError("Enter a date between the years 1900 and 9000.", field_name)
     return day
 
 
@@ -109,7 +105,7 @@ def _optional_id(text: str | None, field_name: str, message: str) -> int | None:
     if not text:
         return None
     if not text.isdigit() or len(text) > 9:
-        raise FilterError(field_name, message)
+        raise FilterError(message, field_name)
     return int(text)
 
 

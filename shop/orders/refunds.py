@@ -61,7 +61,7 @@ class RefundableLine:
     refunded: int  # units already refunded by line
 
     @property
-    def units_left(self):
+    def units_left(self) -> int:
         return self.line.quantity - self.refunded
 
 

@@ -14,13 +14,13 @@ DEV_PUBLISHABLE_KEY = "pk_test_local_development"
 DEV_WEBHOOK_SECRET = "whsec_local_development"  # noqa: S105
 
 
-def free_port():
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def wait_for_port(port, timeout=20.0):
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with socket.socket() as sock:
@@ -30,7 +30,7 @@ def wait_for_port(port, timeout=20.0):
     raise RuntimeError(f"the local Stripe server did not start on port {port}")
 
 
-def start(port, log_path=None):
+def start(port: int, log_path: str | None = None) -> subprocess.Popen[bytes]:
     """Start localstripe on 127.0.0.1:port (from scratch) and return the process once it answers."""
     executable = shutil.which("localstripe", path=str(Path(sys.executable).parent))
     command = [executable] if executable else [sys.executable, "-m", "localstripe"]
@@ -44,7 +44,7 @@ def start(port, log_path=None):
     return process
 
 
-def register_webhook(api_base, url, secret, name="shop"):
+def register_webhook(api_base: str, url: str, secret: str, name: str = "shop") -> None:
     """Ask localstripe to send signed events to `url` (it keeps this in memory only)."""
     data = urllib.parse.urlencode({"url": url, "secret": secret}).encode()
     if not api_base.startswith("http://127.0.0.1:"):

@@ -63,7 +63,7 @@ class Loaded:
     bundle: tuple = ()  # BundlePart, for a fixed price on a set
 
     @property
-    def id(self):
+    def id(self) -> int:
         return self.promotion.id
 
 
@@ -72,7 +72,7 @@ class LiveSet:
     entries: dict = field(default_factory=dict)  # id -> Loaded
     promotions: tuple = ()  # the pricing Promotions, highest priority first
 
-    def get(self, promotion_id):
+    def get(self, promotion_id: int) -> "Loaded | None":
         return self.entries.get(promotion_id)
 
 

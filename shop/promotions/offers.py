@@ -44,7 +44,7 @@ class ProductOffer:
     ends_label: str = ""
 
     @property
-    def saving_cents(self):
+    def saving_cents(self) -> int:
         return self.before_cents - self.after_cents
 
 

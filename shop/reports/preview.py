@@ -42,7 +42,7 @@ class Preview:
     per_line: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # {sku: [(offer name, cents)]}
 
     @property
-    def applied_here(self):
+    def applied_here(self) -> list[Any]:
         return [a for a in self.breakdown.adjustments if a.promotion_id == self.promotion_id]
 
 

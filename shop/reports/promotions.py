@@ -40,7 +40,7 @@ class Figures:
     revenue_cents: int = 0
 
     @property
-    def redemptions(self):
+    def redemptions(self) -> int:
         return self.held + self.confirmed
 
     def __add__(self, other):
@@ -55,7 +55,7 @@ class Performance:
     by_channel: dict[str, Figures]  # every channel present
 
     @property
-    def total(self):
+    def total(self) -> "Figures":
         return sum(self.by_channel.values(), Figures())
 
 

@@ -35,15 +35,15 @@ class Day:
     refunds_cents: int = 0
 
     @property
-    def total_orders(self):
+    def total_orders(self) -> int:
         return sum(self.orders.values())
 
     @property
-    def total_revenue(self):
+    def total_revenue(self) -> int:
         return sum(self.revenue.values())
 
     @property
-    def net_cents(self):
+    def net_cents(self) -> int:
         return self.total_revenue - self.refunds_cents
 
 
@@ -56,7 +56,7 @@ class Sales:
     top_products: list[tuple[str, str, int, int]]  # (sku, title, units, revenue_cents)
 
     @property
-    def totals(self):
+    def totals(self) -> Day:
         """A Day holding the sums over the whole period."""
         total = Day(self.end)
         for row in self.rows:

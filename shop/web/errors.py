@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import render_template, request
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -26,7 +26,7 @@ def _render(code, message):
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return _render(400, "Your form expired or came from another site. Go back, reload the page and try again.")

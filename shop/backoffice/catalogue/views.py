@@ -277,10 +277,7 @@ def categories():
 
 @bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
 def edit_category(category_id):
-    category = db.session.get(Category, category_id)
-    if category is None:
-        abort(404, description="There is no category with this number.")
-    return _save_category(category)
+    return _save_category(db.get_or_404(Category, category_id, description="There is no category with this number."))
 
 
 def _save_category(category):

@@ -4,7 +4,7 @@ Views read a form, call one service, and redirect or render. A refused form come
 messages (422; 409 for a stale edit or a state change that does not fit the promotion's state).
 """
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
 from shop.backoffice.marketing import bp, forms
 from shop.catalogue.models import Category, Product
@@ -30,10 +30,7 @@ def _tz():
 
 
 def _promotion(promotion_id):
-    promotion = db.session.get(Promotion, promotion_id)
-    if promotion is None:
-        abort(404, description="There is no such promotion.")
-    return promotion
+    return db.get_or_404(Promotion, promotion_id, description="There is no such promotion.")
 
 
 def _catalogue():

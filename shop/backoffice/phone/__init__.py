@@ -1,4 +1,4 @@
-"""Phone orders from the order line, and the call log: staff."""
+"""Phone orders keyed in while the caller waits, and a placed phone order's page: staff."""
 
 from flask import Blueprint
 

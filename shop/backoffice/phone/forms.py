@@ -1,4 +1,4 @@
-"""Forms of the phone order page and the call log. Each carries a CSRF token (Flask-WTF) and labels.
+"""Forms of the phone order page. Each carries a CSRF token (Flask-WTF) and labels.
 
 They check the shape of what was typed; the rules (stock, courses owned, totals, callback times) are in
 shop.phone (drafts, changes, placing, calls) and shop.orders.checks.
@@ -18,7 +18,6 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from shop.core.forms import TEXT, EmailAddress, choices
-from shop.phone.calls import LOGGABLE, OUTCOME_LABELS
 from shop.phone.drafts import METHOD_LABELS
 from shop.shipping.countries import country_choices
 
@@ -96,16 +95,3 @@ class RecordCheckForm(FlaskForm):
                                                            Length(max=20)], filters=TEXT)
     reference = StringField("Check or money order number", validators=[
         InputRequired("Enter the check or money order number."), Length(max=120)], filters=TEXT)
-
-
-class CallForm(FlaskForm):
-    outcome = SelectField("What was the call about?", choices=choices((o, OUTCOME_LABELS[o]) for o in LOGGABLE),
-                          default=LOGGABLE[0])
-    caller_name = StringField("Caller's name", validators=[Optional(), Length(max=200)], filters=TEXT)
-    caller_phone = TelField("Phone", validators=[Optional(), Length(max=40)], filters=TEXT)
-    caller_email = EmailField("E-mail", validators=[Optional(), Length(max=254), EmailAddress()], filters=TEXT)
-    callback_due = StringField("Call back at (for a callback)", validators=[Optional(), Length(max=30)],
-                               filters=TEXT)
-    order_number = StringField("Order number (optional)", validators=[Optional(), Length(max=20)], filters=TEXT)
-    notes = TextAreaField("Notes", validators=[InputRequired("Write a note about the call."), Length(max=4000)],
-                          filters=TEXT)

@@ -1,11 +1,11 @@
-"""Phone orders from the order line, and the call log. Views read a form, call one service, and answer.
+"""Phone orders from the order line. Views read a form, call one service, and answer.
 
 The order page is one page: every change posts, and on success comes back to it (303) with the cursor in
 the next field to fill; a refusal shows the page again with the message and the right status. Placing
 by card answers JSON to static/js/phone_order.js, which keys the card into the Payment Element.
 
 Over 300 lines: this is one page's views (a dozen small posts that share the draft_action wrapper and the
-page they all render), plus the placed order's page and the call log, which the page links to.
+page they all render), plus the placed order's page, which the page sends staff to.
 """
 
 from functools import wraps
@@ -16,7 +16,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from shop.backoffice.phone import bp
 from shop.backoffice.phone.forms import (
     AddItemForm,
-    CallForm,
     CodeForm,
     DetailsForm,
     DraftForm,
@@ -33,7 +32,6 @@ from shop.orders import payment_links as links
 from shop.orders import queries
 from shop.orders.checks import ManualPaymentError
 from shop.orders.models import CHANNEL_PHONE
-from shop.phone import calls as call_log
 from shop.phone import changes, drafts, lookup, placing
 from shop.phone.drafts import DraftGone, ManyMatches, PhoneOrderError
 from shop.web.helpers import current_actor as _staff
@@ -300,7 +298,7 @@ def confirm_card(draft, form):
 def discard(draft, form):
     order = drafts.discard(draft, _staff())
     flash(f"Draft {order.number} discarded; its items are back in stock. Log the call if it needs a note.", "success")
-    return redirect(url_for("phone.calls", focus="outcome", caller_name=order.customer_name or None,
+    return redirect(url_for("calls.index", focus="outcome", caller_name=order.customer_name or None,
                             caller_phone=order.caller_phone or order.phone or None,
                             caller_email=order.email or None), code=303)
 
@@ -355,40 +353,3 @@ def send_link(number):
         return _order_page(order, error.status, error=error)
     flash(f"A new payment link is on its way to {order.email}; older links no longer work.", "success")
     return redirect(url_for("phone.order", number=number), code=303)
-
-
-# ---- the call log ------------------------------------------------------------------------------------
-
-def _calls_page(form=None, status=200, error=None):
-    page = request.args.get("page", "1")
-    result = call_log.search(request.args.get("q", ""), request.args.get("outcome", "")[:20],
-                             int(page) if page.isdigit() and len(page) < 6 else 1)
-    if form is None:  # a call that ended without an order: its caller, from the discarded draft
-        form = CallForm(formdata=None, data={name: lookup.clean_query(request.args.get(name, ""))
-                                             for name in ("caller_name", "caller_phone", "caller_email")})
-    return render_template("backoffice/phone/calls.html", result=result, form=form,
-                           error=error, labels=call_log.OUTCOME_LABELS, callbacks=call_log.callbacks_due(),
-                           focus=request.args.get("focus", "")[:20]), status
-
-
-@bp.get("/calls")
-def calls():
-    return _calls_page()
-
-
-@bp.post("/calls")
-def log_call():
-    form = CallForm()
-    if not form.validate_on_submit():
-        error = _first_error(form)
-        return _calls_page(form, 422, call_log.CallLogError(error.message, error.field))
-    try:
-        entry = call_log.log_call(_staff(), outcome=form.outcome.data, caller_name=form.caller_name.data,
-                                  caller_phone=form.caller_phone.data, caller_email=form.caller_email.data,
-                                  notes=form.notes.data, callback_due=form.callback_due.data,
-                                  order_number=form.order_number.data or "")
-    except call_log.CallLogError as error:
-        db.session.rollback()
-        return _calls_page(form, error.status, error)
-    flash(f"Call logged: {call_log.OUTCOME_LABELS[entry.outcome].lower()}.", "success")
-    return redirect(url_for("phone.calls"), code=303)

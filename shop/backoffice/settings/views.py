@@ -1,6 +1,6 @@
 """Settings (admins): the shop's settings and the shipping methods, each change audited."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from shop.backoffice.settings import bp
 from shop.backoffice.settings.forms import REGION_LABELS, SettingsForm, ShippingMethodForm
@@ -76,7 +76,5 @@ def new_shipping_method():
 
 @bp.route("/shipping/<int:method_id>", methods=["GET", "POST"])
 def edit_shipping_method(method_id):
-    method = db.session.get(ShippingMethod, method_id)
-    if method is None:
-        abort(404, description="There is no shipping method with this number.")
-    return _save_shipping(method)
+    return _save_shipping(db.get_or_404(ShippingMethod, method_id,
+                                        description="There is no shipping method with this number."))

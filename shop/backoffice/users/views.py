@@ -26,10 +26,7 @@ def index():
 
 
 def _user_or_404(user_id):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404, description="There is no user with this number.")
-    return user
+    return db.get_or_404(User, user_id, description="There is no user with this number.")
 
 
 def _user_page(user, form=None, status=200, error_message=None):
