@@ -27,7 +27,7 @@ import requests
 from common import BOOK_SLUG, ROOT, WRK_DONE_LUA, Database, Server, handle_signals, shop_env, wrk
 
 sys.path.insert(0, str(ROOT))
-from tests.forms import csrf_token  # noqa: E402
+from tests.support.forms import csrf_token  # noqa: E402
 
 HELLO_LUA = WRK_DONE_LUA
 ADD_LUA = """

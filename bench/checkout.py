@@ -28,21 +28,19 @@ from common import BOOK_SLUG, ROOT, Database, Server, handle_signals, percentile
 
 sys.path.insert(0, str(ROOT))
 from shop.payments import local_server  # noqa: E402
-from tests.checkout_helpers import ADDRESS  # noqa: E402
-from tests.forms import csrf_token  # noqa: E402
-from tests.stripe_server import card_payment_method  # noqa: E402
+from tests.support.checkout_helpers import ADDRESS  # noqa: E402
+from tests.support.forms import csrf_token, soup  # noqa: E402
+from tests.support.stripe_server import card_payment_method  # noqa: E402
 
 COURSE_SLUG = "myofascial-release-principles"  # online only: no shipping
-TOKEN_RE = re.compile(r'<input[^>]*name="checkout_token"[^>]*>')
 ACCESS_FORMAT = "ACCESS %(m)s %(U)s %(s)s %(M)s"  # method, path, status, milliseconds
 
 
 def checkout_token(html):
-    tag = TOKEN_RE.search(html)
-    value = re.search(r'value="([^"]+)"', tag.group(0)) if tag else None
-    if value is None:
+    tag = soup(html).find("input", attrs={"name": "checkout_token", "value": True})
+    if tag is None or not tag["value"]:
         raise RuntimeError("no checkout_token on the checkout page")
-    return value.group(1)
+    return tag["value"]
 
 
 class Timer:

@@ -28,7 +28,7 @@ import requests
 from common import ROOT, Database, Server, handle_signals, run, shop_env
 
 sys.path.insert(0, str(ROOT))
-from tests.forms import csrf_token  # noqa: E402
+from tests.support.forms import csrf_token  # noqa: E402
 
 STAFF_EMAIL = "bench-staff@example.com"
 STAFF_PASSWORD = "bench staff password 1"  # noqa: S105 (a throwaway database)

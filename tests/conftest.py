@@ -11,8 +11,8 @@ from sqlalchemy import event
 from shop import create_app
 from shop.extensions import db
 from shop.web import pagecache
-from tests import databases
-from tests.stripe_server import localstripe, payments_on  # noqa: F401 (fixtures)
+from tests.support import databases
+from tests.support.stripe_server import localstripe, payments_on  # noqa: F401 (fixtures)
 
 
 class FreshContextClient(FlaskClient):

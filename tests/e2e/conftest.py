@@ -21,13 +21,12 @@ from werkzeug.serving import make_server
 from shop import create_app
 from shop.catalogue.seeding import load_demo
 from shop.extensions import db
+from tests.support.browser import DESKTOP
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -112,8 +111,8 @@ def artifacts_dir():
 
 @pytest.fixture(scope="session")
 def live_smtp():
-    """An aiosmtpd server for the session (tests.smtp's `smtp_server` needs the root `app` fixture)."""
-    from tests.smtp import SMTPServer
+    """An aiosmtpd server for the session (tests.support.smtp's `smtp_server` needs the root `app` fixture)."""
+    from tests.support.smtp import SMTPServer
 
     server = SMTPServer()
     server.start()
@@ -132,7 +131,7 @@ def use_local_stripe(app, api_base, public_url, keys):
 @pytest.fixture(scope="session")
 def _live_shop_setup(live_app, live_server, localstripe, live_smtp):
     from shop.shipping.services import seed_defaults
-    from tests import stripe_server
+    from tests.support import stripe_server
 
     use_local_stripe(live_app, localstripe, live_server, stripe_server)
     live_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=live_smtp.port, MAIL_USE_TLS=False,
@@ -148,7 +147,7 @@ def live_shop(live_app, _live_shop_setup):
     """The live shop taking card payments through localstripe and sending mail to `live_smtp`; the base URL.
 
     Like `make run`: the checkout page loads static/js/stripe-standin.js pointed at localstripe, and
-    localstripe sends signed webhooks to the live server. Uses the suite's test keys (tests.stripe_server),
+    localstripe sends signed webhooks to the live server. Uses the suite's test keys (tests.support.stripe_server),
     so integration tests sharing the session's localstripe agree on them. The default shipping methods
     are seeded. The stripe module's settings are process-wide and every create_app() resets them, so
     they are applied again for each test (the rest is set up once per session).
@@ -157,43 +156,3 @@ def live_shop(live_app, _live_shop_setup):
 
     stripe_gateway.configure(live_app)
     return _live_shop_setup
-
-
-# ---- a shopper's steps, shared by the purchase and accessibility tests ---------------------------
-
-BOOK_TITLE = "Soft Tissue Release"
-COURSE_SLUG = "trigger-point-therapy-neck-shoulders"
-COURSE_TITLE = "Trigger Point Therapy for the Neck and Shoulders"
-
-
-def fill_cart(page, base_url):
-    """From the home page: the Soft Tissue Release book, then an online course; ends on the cart page."""
-    page.goto(base_url + "/")
-    page.get_by_role("link", name="See the book").click()
-    page.get_by_role("button", name="Add to cart").click()
-    page.wait_for_url("**/cart")
-    page.goto(f"{base_url}/products/{COURSE_SLUG}")
-    page.get_by_role("button", name="Add to cart").click()
-    page.wait_for_url("**/cart")
-
-
-def fill_checkout(page, email, name="Pat Example", password=None):
-    """Contact and a US address on the checkout page; the shipping method stays as offered."""
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Full name").fill(name)
-    if password:
-        page.get_by_label("Password").fill(password)
-    page.get_by_label("Address", exact=True).fill("12 Harbor Street")
-    page.get_by_label("City").fill("Portland")
-    page.get_by_label("State / province").fill("ME")
-    page.get_by_label("ZIP / postal code").fill("04101")
-
-
-def fill_card(page, number):
-    """The stand-in Payment Element's fields (stripe-standin.js), as a customer types them."""
-    card = page.get_by_label("Card number")
-    card.fill("")
-    card.press_sequentially(number)
-    page.get_by_label("Expiration (MM / YY)").fill("12 / 34")
-    page.get_by_label("CVC").fill("123")
-    page.get_by_label("ZIP", exact=True).fill("04101")

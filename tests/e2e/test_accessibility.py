@@ -1,13 +1,12 @@
 """axe-core finds no WCAG 2.2 A/AA violations on the storefront's pages, on desktop and phone widths."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.support.accessibility import describe, wcag_violations
+from tests.support.browser import DESKTOP, PHONE
 
 pytestmark = pytest.mark.e2e
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGES = {
     "home": "/",
     "catalogue": "/catalogue",
@@ -20,28 +19,6 @@ PAGES = {
     "not-found": "/products/no-such-product",
 }
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
-
-_axe = Axe()
-
-
-def wcag_violations(page):
-    """axe-core's WCAG 2.2 A/AA violations on the page as it is now."""
-    results = _axe.run(page, options={
-        "runOnly": {"type": "tag", "values": WCAG_TAGS},
-        "resultTypes": ["violations"],
-    })
-    return results.response["violations"]
-
-
-def describe(violations):
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>")
-        for node in violation["nodes"]:
-            summary = " ".join(line.strip() for line in node.get("failureSummary", "").splitlines()[1:])
-            lines.append(f"    at {' > '.join(map(str, node['target']))}: {summary}")
-    return "\n".join(lines)
-
 
 @pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
 @pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())

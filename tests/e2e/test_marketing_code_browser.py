@@ -11,8 +11,8 @@ from sqlalchemy import select
 from shop.extensions import db
 from shop.orders.models import Order
 from shop.promotions.models import Promotion, PromotionRedemption
-from tests.e2e.conftest import COURSE_SLUG, COURSE_TITLE, fill_card
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support.browser import COURSE_SLUG, COURSE_TITLE, fill_card
 
 pytestmark = pytest.mark.e2e
 
@@ -99,7 +99,7 @@ def test_a_marketer_creates_a_code_and_a_customer_uses_it(live_app, live_shop, n
 
 
 def test_marketing_pages_have_no_wcag_violations(live_app, live_server, new_page):
-    from tests.e2e.test_accessibility import describe, wcag_violations
+    from tests.support.accessibility import describe, wcag_violations
 
     with live_app.app_context():
         promotion = Promotion(name=f"Axe check {uuid.uuid4().hex[:6]}", benefit_kind="percent", basis_points=1000)

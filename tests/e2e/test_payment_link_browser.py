@@ -14,9 +14,9 @@ from shop.extensions import db
 from shop.mail.models import OutboxMessage
 from shop.orders.models import Order, PaymentLink
 from shop.phone import changes, drafts, lookup, placing
-from tests.e2e.conftest import fill_card
-from tests.e2e.test_accessibility import describe, wcag_violations
 from tests.factories import UserFactory
+from tests.support.accessibility import describe, wcag_violations
+from tests.support.browser import fill_card
 
 pytestmark = pytest.mark.e2e
 LINK_RE = re.compile(r"(http://127\.0\.0\.1:\d+/pay/\S+)")

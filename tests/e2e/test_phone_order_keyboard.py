@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.orders.models import Order
-from tests.e2e.test_accessibility import describe, wcag_violations
 from tests.factories import DEFAULT_PASSWORD, AddressFactory, UserFactory
+from tests.support.accessibility import describe, wcag_violations
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,7 @@ from shop.mail import worker
 from shop.mail.models import OutboxMessage
 from shop.orders.models import Order, OrderEvent
 from shop.payments.models import ProcessedEvent
-from tests.e2e.conftest import BOOK_TITLE, COURSE_TITLE, fill_card, fill_cart, fill_checkout
+from tests.support.browser import BOOK_TITLE, COURSE_TITLE, fill_card, fill_cart, fill_checkout
 
 pytestmark = pytest.mark.e2e
 

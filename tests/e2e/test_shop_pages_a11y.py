@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from shop.accounts import services as accounts
 from shop.accounts import tokens
 from shop.extensions import db
-from tests.e2e.conftest import DESKTOP, PHONE, fill_card, fill_cart, fill_checkout
-from tests.e2e.test_accessibility import describe, wcag_violations
+from tests.support.accessibility import describe, wcag_violations
+from tests.support.browser import DESKTOP, PHONE, fill_card, fill_cart, fill_checkout
 
 pytestmark = pytest.mark.e2e
 

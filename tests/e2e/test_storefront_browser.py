@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.support.browser import DESKTOP, PHONE
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
 
 from shop import create_app
-from tests import databases
+from tests.support import databases
 
 
 def _round_trip(url, tmp_path):

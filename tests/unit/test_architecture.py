@@ -171,3 +171,28 @@ def test_no_module_is_over_400_lines_and_a_long_one_says_why():
         elif lines > LONG and LONG_REASON not in (ast.get_docstring(ast.parse(text)) or ""):
             problems.append(f"{module}: {lines} lines and no “{LONG_REASON}” reason in its docstring")
     assert problems == []
+
+
+UNTYPED_AREAS = ("backoffice", "storefront")  # pages: read a form, call a service, render
+UNTYPED_FILES = ("views.py", "forms.py", "models.py", "__init__.py")
+UNTYPED_MODULES = {"shop.cli", "shop.devserver", "shop.templating", "shop.models", "shop.extensions",
+                   "shop.catalogue.demo_data"}
+
+
+def test_every_public_function_of_the_services_has_type_hints():
+    """pricing, money and every domain service: each public function says what it takes and gives."""
+    missing = []
+    for module, path in _modules():
+        if (any(part in UNTYPED_AREAS for part in path.parts) or path.name in UNTYPED_FILES
+                or module in UNTYPED_MODULES):
+            continue
+        for node in ast.parse(path.read_text()).body:
+            functions = [node] if isinstance(node, ast.FunctionDef) else (
+                [f for f in node.body if isinstance(f, ast.FunctionDef)] if isinstance(node, ast.ClassDef) else [])
+            for function in functions:
+                if function.name.startswith("_") and function.name != "__init__":
+                    continue
+                arguments = [a for a in function.args.args + function.args.kwonlyargs if a.arg not in ("self", "cls")]
+                if function.returns is None or any(a.annotation is None for a in arguments):
+                    missing.append(f"{module}.{function.name}")
+    assert missing == []
