@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from shop.pricing import engine  # noqa: E402
 from shop.pricing import promotions as promo  # noqa: E402
-from shop.pricing.types import Cart, Line, ShippingRate  # noqa: E402
+from shop.pricing.types import Cart, Customer, Line, ShippingRate  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 12, 0)
 KINDS = ("book", "course", "combo")
@@ -33,7 +33,7 @@ def make_cart(rnd, count):
         for i in range(1, count + 1)
     )
     return Cart(lines=lines, shipping=ShippingRate("m", "Media Mail", "domestic", 595, 7500),
-                customer=promo.Customer("pat@example.com", is_first_order=False))
+                customer=Customer("pat@example.com", is_first_order=False))
 
 
 def make_promotions(rnd, count, product_count):

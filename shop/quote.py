@@ -21,7 +21,6 @@ from shop.cart.models import Cart
 from shop.core.timeutil import utcnow
 from shop.orders.customers import is_first_order
 from shop.pricing import engine
-from shop.pricing.promotions import Promotion
 from shop.pricing.types import Breakdown, Line
 from shop.pricing.types import Cart as PricingCart
 from shop.promotions import codes as promo_codes
@@ -81,10 +80,8 @@ def quote(cart: Cart | None, country: str = "US", shipping_code: str = "", *, ch
 
 
 def quote_lines(lines: Iterable[Line], country: str = "US", shipping_code: str = "", *, channel: str = "web",
-                email: str = "", user: Any = None, codes: Sequence[str] = (), now: datetime | None = None,
-                extra: Sequence[Promotion] = ()) -> Quote:
-    """Price pricing.types.Line objects as quote() does. `extra`: pricing Promotions to price as if live
-    (replacing a live one with the same id) and, if they need a code, as if their code was entered."""
+                email: str = "", user: Any = None, codes: Sequence[str] = (), now: datetime | None = None) -> Quote:
+    """Price pricing.types.Line objects as quote() does."""
     lines = tuple(lines)
     now = now or utcnow()
     user, email = _customer(user, email, channel)
@@ -94,11 +91,6 @@ def quote_lines(lines: Iterable[Line], country: str = "US", shipping_code: str =
     selected = next((m for m in methods if m.code == shipping_code), methods[0] if methods else None)
     context = promo_codes.pricing_context([promo_codes.normalise(c) for c in codes], email=email, user_id=user_id,
                                           now=now, first_order=lambda: is_first_order(email, user_id))
-    if extra:
-        extra_ids = {p.id for p in extra}
-        context = replace(context, promotions=tuple(p for p in context.promotions if p.id not in extra_ids)
-                          + tuple(extra),
-                          pairs=context.pairs + tuple((p.id, "") for p in extra if p.requires_code))
     pricing_cart = PricingCart(lines=lines, shipping=shipping.as_rate(selected), channel=channel,
                                tax_rate_basis_points=current_app.config["TAX_RATE_BASIS_POINTS"],
                                timezone=current_app.config["SHOP_TIMEZONE"], customer=context.customer,

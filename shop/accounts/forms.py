@@ -5,17 +5,21 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from shop.accounts.addresses import ADDRESS_FIELDS
+from shop.core.emails import normalize_email
 from shop.core.forms import TEXT, EmailAddress, choices
 from shop.shipping.countries import country_choices
 
 
-def _email_field():
-    return EmailField("Email", validators=[InputRequired("Enter your email address."), Length(max=254),
-                                           EmailAddress()], filters=TEXT)
+def _email_field(new=True):
+    """The e-mail field: a new address (registering) must meet the shop's rule; one typed to log in or to
+    reset a password is only normalised, so an account made before the rule can still get in."""
+    validators = [InputRequired("Enter your email address."), Length(max=254)]
+    return EmailField("Email", validators=[*validators, EmailAddress()] if new else validators,
+                      filters=[*TEXT, normalize_email])
 
 
 class LoginForm(FlaskForm):
-    email = _email_field()
+    email = _email_field(new=False)
     password = PasswordField("Password", validators=[InputRequired("Enter your password."), Length(max=1000)])
     remember = BooleanField("Keep me logged in on this device")
     submit = SubmitField("Log in")
@@ -30,7 +34,7 @@ class RegisterForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = _email_field()
+    email = _email_field(new=False)
     submit = SubmitField("Send me a reset link")
 
 

@@ -15,7 +15,7 @@ from shop.accounts.access import ANY_ROLE, role_required
 from shop.core.forms import ConfirmForm
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
-ACCOUNT = "account.overview"  # the My account page (shop.storefront.account)
+ACCOUNT = "my_account.overview"  # the My account page (shop.storefront.account)
 
 INVALID = 422
 

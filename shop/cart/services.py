@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping
 
 from shop.cart.models import Cart, CartItem
-from shop.catalogue.models import KIND_COURSE, KIND_MEMBERSHIP, Product
+from shop.catalogue.models import KIND_COURSE, KIND_MEMBERSHIP, Product, books_in
 from shop.core.errors import Refusal
 from shop.extensions import db
 from shop.pricing import types as pricing
@@ -31,15 +31,6 @@ class CartError(Refusal):
 
 def items_of(cart: Cart | None) -> dict[Product, int]:
     return {item.product: item.quantity for item in cart.items} if cart else {}
-
-
-def _books_wanted(items: Mapping[Product, int], except_id: int) -> dict[int, int]:
-    wanted: dict[int, int] = {}
-    for other, quantity in items.items():
-        if other.id != except_id:
-            for book_id, (_book, copies) in other.books(quantity).items():
-                wanted[book_id] = wanted.get(book_id, 0) + copies
-    return wanted
 
 
 def check_line(items: Mapping[Product, int], product: Product | None, quantity: int, owned: set[int],
@@ -66,12 +57,12 @@ def check_line(items: Mapping[Product, int], product: Product | None, quantity: 
         for other in items:
             if other.id != product.id and courses & other.course_ids:
                 raise CartError(f"{product.title} overlaps with {other.title}, which is already in your cart.")
-    wanted = _books_wanted(items, product.id)
+    others = books_in({p: q for p, q in items.items() if p.id != product.id})
     for book_id, (book, copies) in product.books(quantity).items():
         free = book.stock + held.get(book_id, 0)
         if free <= 0:
             raise CartError(f"{book.title} is out of stock.")
-        if wanted.get(book_id, 0) + copies > free:
+        if others.get(book_id, (book, 0))[1] + copies > free:
             raise CartError(f"Only {free} {'copy' if free == 1 else 'copies'} of {book.title} "
                             f"{'is' if free == 1 else 'are'} in stock.")
 
@@ -90,7 +81,7 @@ def add(cart: Cart, product_id: int, quantity: int, owned: set[int], held: Mappi
     product = db.session.get(Product, product_id) if isinstance(product_id, int) else None
     existing = items.get(product, 0) if product is not None else 0
     if existing and product is not None and product.one_per_customer:
-        raise CartError(f"{product.title} is already in {where}. It is one per customer.")
+        raise CartError(f"{product.title} is already in {where}. Courses are one per customer.")
     check_line(items, product, existing + quantity, owned, held)
     assert product is not None
     item = _item(cart, product.id)
@@ -157,11 +148,7 @@ def move_items(source: Cart, target: Cart, owned: set[int]) -> list[str]:
 
 def books_held_by(cart: Cart) -> dict[int, int]:
     """{book product id: copies} the cart's items take from stock."""
-    copies: dict[int, int] = {}
-    for item in cart.items:
-        for book_id, (_book, count) in item.product.books(item.quantity).items():
-            copies[book_id] = copies.get(book_id, 0) + count
-    return copies
+    return {book_id: copies for book_id, (_book, copies) in books_in(items_of(cart)).items()}
 
 
 def pricing_lines(cart: Cart | None) -> tuple[pricing.Line, ...]:

@@ -2,13 +2,13 @@
 
 These wrap shop.cart.services (the rules) for the storefront's pages and commit. A guest's cart is
 created on the first item that may be added, never for a refused one; at login the guest cart's items
-move into the customer's saved cart (Flask-Login's user_logged_in signal).
+move into the customer's saved cart (merge_into_user_cart, which shop.storefront.cart calls on Flask-Login's
+user_logged_in signal).
 """
 
-from typing import Any
 
-from flask import flash, session
-from flask_login import current_user, user_logged_in
+from flask import session
+from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
@@ -116,8 +116,3 @@ def merge_into_user_cart(user: User) -> list[str]:
     db.session.commit()
     return dropped
 
-
-@user_logged_in.connect
-def _merge_after_login(app: Any, user: User, **_: Any) -> None:
-    for message in merge_into_user_cart(user):
-        flash(message, "warning")

@@ -176,6 +176,15 @@ class Product(db.Model):
         return self.images[0] if self.images else None
 
 
+def books_in(items):
+    """{book id: (book, copies)} that these products ({Product: quantity}) take from stock altogether."""
+    found = {}
+    for product, quantity in items.items():
+        for book_id, (book, copies) in product.books(quantity).items():
+            found[book_id] = (book, found.get(book_id, (book, 0))[1] + copies)
+    return found
+
+
 class ProductImage(db.Model):
     __tablename__ = "product_images"
 

@@ -1,1 +1,2 @@
-"""Checkout: the place-order pipeline, its form and views, and the Stripe webhook route."""
+"""Checkout: the place-order pipeline, its form, what a browser remembers of checking out, and the Stripe
+webhook route (the checkout pages themselves are shop.storefront.checkout)."""

@@ -22,9 +22,10 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from shop.accounts import services as accounts
-from shop.cart import session as cart_session
+from shop.cart import services as cart_services
 from shop.cart.models import Cart
 from shop.core.errors import Refusal
+from shop.courses.access import owned_course_ids
 from shop.extensions import db
 from shop.orders import payment as payments
 from shop.orders import services as orders
@@ -111,7 +112,7 @@ def place_order(cart: Cart | None, details: "CheckoutDetails", user: Any = None,
         return payments.PaymentOutcome(payments.RESULT_PAID, done)
     if cart is None or not cart.items:
         raise CheckoutError("Your cart is empty.", status=409)
-    problems = cart_session.problems(cart, email=details.email)
+    problems = cart_services.problems(cart, owned_course_ids(email=details.email, user=user))
     if problems:
         raise CheckoutError(" ".join(problems), status=409)
     country = details.address.get("country", "US")

@@ -29,7 +29,6 @@ from shop.orders.models import (
     PAYMENT_REQUIRES_ACTION,
     STATUS_CANCELLED,
     STATUS_PAID,
-    STATUS_PENDING_PAYMENT,
     Order,
     Payment,
     Refund,
@@ -51,10 +50,10 @@ class Cancelled:
 
 def can_cancel(order: Order) -> tuple[bool, str]:
     """(True, "") or (False, why not) for showing the button."""
-    if order.status == STATUS_PENDING_PAYMENT:
-        return True, ""
-    if order.status != STATUS_PAID:
+    if not status.can_move(order, STATUS_CANCELLED):
         return False, f"The order is {order.status_label.lower()}."
+    if order.status != STATUS_PAID:
+        return True, ""
     if db.session.scalar(select(Shipment.id).where(Shipment.order_id == order.id).limit(1)) is not None:
         return False, "Part of it has shipped: refund instead."
     return True, ""

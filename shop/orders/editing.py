@@ -51,8 +51,11 @@ def claim(order: Order, seen_version: int, statuses: tuple[str, ...] | None = No
     """Bump the order's version if it is still `seen_version` (and in `statuses`), setting `values` too.
 
     Raises OrderChanged when someone else changed the order since the page was shown. The order is
-    refreshed afterwards, so the session holds the new version.
+    refreshed afterwards, so the session holds the new version. A status change is never a claim: it goes
+    through shop.orders.status.transition (the table of what may follow what).
     """
+    if "status" in values:
+        raise ValueError("change an order's status with shop.orders.status.transition")
     where = [Order.id == order.id, Order.version_id == seen_version]
     if statuses is not None:
         where.append(Order.status.in_(statuses))

@@ -12,7 +12,7 @@ from shop.mail import messages
 from shop.mail.models import OutboxMessage
 from shop.orders.models import FULFILMENT_SHIPPED, Order, Shipment
 
-ACCOUNT_ENDPOINT = "account.overview"
+ACCOUNT_ENDPOINT = "my_account.overview"
 HOME_ENDPOINT = "catalogue.home"
 TRACKING_URLS = {  # carrier (lower case) -> the carrier's tracking page for a number
     "usps": "https://tools.usps.com/go/TrackConfirmAction?tLabels={}",

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from shop.catalogue import stock
-from shop.catalogue.models import MOVEMENT_RETURNED, Product
+from shop.catalogue.models import MOVEMENT_RETURNED, Product, books_in
 from shop.extensions import db
 from shop.orders.models import (
     RESERVATION_CONVERTED,
@@ -34,12 +34,7 @@ class OutOfStock(Exception):
 
 def books_wanted(items: Mapping[Any, int]) -> dict[int, tuple[str, int]]:
     """{book id: (title, copies)} that these products ({Product: quantity}) take from stock."""
-    wanted: dict[int, tuple[str, int]] = {}
-    for product, quantity in items.items():
-        for book_id, (book, copies) in product.books(quantity).items():
-            title, total = wanted.get(book_id, (book.title, 0))
-            wanted[book_id] = (title, total + copies)
-    return wanted
+    return {book_id: (book.title, copies) for book_id, (book, copies) in books_in(items).items()}
 
 
 def take(order: Order, wanted: Mapping[int, tuple[str, int]]) -> None:

@@ -1,6 +1,6 @@
 """The call log: every call to the order line, with or without an order, searchable later.
 
-Calls that made an order are logged when the phone order is placed (shop.phone.placing); staff
+Calls that made an order are logged when the phone order is placed (shop.phone.drafts.close); staff
 log the others here: a question, a callback requested (with when it is due), a complaint, or other.
 """
 

@@ -13,11 +13,12 @@ from shop.orders.models import CHANNEL_PHONE, Order
 from shop.phone.drafts import WHERE, Draft, ManyMatches, PhoneOrderError, change
 from shop.phone.lookup import Caller, caller_by_key, find_products
 from shop.promotions import codes as promo_codes
+from shop.quote import ADDRESS_NEEDED
 from shop.quote import apply_code as quote_apply_code
 from shop.shipping.countries import COUNTRIES
 
 ADDRESS_KEYS = ("name", "line1", "line2", "city", "region", "postal_code")
-NEEDED_FOR_ADDRESS = (("line1", "Address"), ("city", "City"), ("postal_code", "ZIP or postal code"))
+NEEDED_FOR_ADDRESS = tuple(need for need in ADDRESS_NEEDED if need[0] != "country")  # the country has a default
 
 
 # ---- the caller --------------------------------------------------------------------------------------

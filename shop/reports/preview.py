@@ -2,7 +2,9 @@
 
 The cart is products and quantities, or a past order's lines at today's prices. The promotion is priced as
 if live (a draft, paused or scheduled one), beside the live promotions, with fresh counters and the
-customer's own uses, exactly as checkout would price it.
+customer's own uses, as checkout would price it. It calls the pricing engine itself rather than shop.quote,
+because it prices a promotion that is not live (the row as marketing saved it, with its own per-customer
+limit) beside the live set; the engine and the loader's conversions are the same ones checkout uses.
 """
 
 from dataclasses import dataclass, field, replace
@@ -13,6 +15,7 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from shop.catalogue.models import Product
+from shop.core.errors import Refusal
 from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.orders.customers import is_first_order
@@ -25,10 +28,9 @@ from shop.promotions.status import display_status
 from shop.shipping import services as shipping
 
 
-class PreviewError(Exception):
+class PreviewError(Refusal):
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+        super().__init__("; ".join(errors.values()), errors=errors)
 
 
 @dataclass

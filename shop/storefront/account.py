@@ -12,7 +12,7 @@ from shop.courses import access as course_access
 from shop.orders import customers
 from shop.web.helpers import current_actor
 
-bp = Blueprint("account", __name__, url_prefix="/account")
+bp = Blueprint("my_account", __name__, url_prefix="/account")
 
 
 @bp.get("")

@@ -1,7 +1,7 @@
 """Cart pages: view, add, change quantity, remove, promo codes. Views read a form, call a service, redirect."""
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, user_logged_in
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -24,6 +24,14 @@ def _csrf_fragment():
 @pagecache.fragment("cart-count")
 def _cart_count_fragment():
     return str(Markup.escape(session.item_count()))
+
+
+@user_logged_in.connect
+def _merge_after_login(app, user, **_):
+    """At every login (the login page, or an account made at checkout) this browser's guest cart joins the
+    customer's; what could not move is said on the next page."""
+    for message in session.merge_into_user_cart(user):
+        flash(message, "warning")
 
 
 def _cart_page(status=200, error=None, code_error=None, code_text=""):

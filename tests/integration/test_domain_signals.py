@@ -25,7 +25,7 @@ def test_each_signal_reaches_the_domains_that_own_the_data(app):
                                           "shop.promotions.models._promotion_refers_to"}
     assert _receivers(email_verified) == {"shop.orders.customers._link_guest_orders",
                                           "shop.courses.access._link_guest_access"}
-    assert "shop.cart.session._merge_after_login" in _receivers(user_logged_in)
+    assert "shop.storefront.cart._merge_after_login" in _receivers(user_logged_in)
 
 
 def test_a_product_is_in_use_when_an_order_a_hold_a_course_or_a_promotion_refers_to_it(app):

@@ -1,9 +1,9 @@
 """Catalogue pages of the back office (marketing and admins): products of every kind, images, categories.
 
 Views read a form, call one service (shop.catalogue.admin, shop.catalogue.uploads) and redirect, or
-render the form again with its message (422, or the service's own status: 409 for a refusal, 413 for an
-image over 5 MB). Image uploads get a 5 MB limit before CSRFProtect reads the body; a bigger one answers
-413 with the product's page and a clear message.
+render the form again with its message (422, or the service's own status: 409 for a product that
+cannot be deleted, 413 for an image over 5 MB). Image uploads get a 5 MB limit before CSRFProtect reads
+the body; a bigger one answers 413 with the product's page and a clear message.
 """
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for

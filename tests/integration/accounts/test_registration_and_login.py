@@ -283,7 +283,7 @@ def test_role_required(app):
                 with pytest.raises(Forbidden):
                     desk()
     assert desk.required_roles == frozenset({"staff"})
-    assert "account.overview" in protected_endpoints(app)
+    assert "my_account.overview" in protected_endpoints(app)
 
 
 def test_checkout_can_create_an_account_but_not_reuse_one(app):

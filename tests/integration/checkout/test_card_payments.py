@@ -200,3 +200,21 @@ def test_a_course_already_owned_cannot_be_bought_again(client, shop_items, payme
     assert response.status_code == 409
     assert "You already own this course" in response.get_json()["message"]
     assert len(_orders()) == 1
+
+
+def test_an_account_made_at_checkout_keeps_the_cart_through_a_declined_card(client, shop_items, payments_on):
+    """Choosing a password at checkout logs the new customer in, and the guest cart becomes theirs: a declined
+    card can be tried again with another one, still logged in, on the same order."""
+    book, _ = shop_items
+    add_to_cart(client, book)
+    form, _ = checkout_page(client)
+    declined = place(client, ls.card_payment_method(payments_on, ls.CARD_DECLINED), form=form,
+                     email="new@example.com", password="a long pass phrase")
+    assert declined.status_code == 402
+    assert "Soft Tissue Release" in client.get("/cart").get_data(as_text=True)  # logged in, the cart is there
+    assert "new@example.com" in client.get("/account").get_data(as_text=True)
+    paid = place(client, ls.card_payment_method(payments_on), form=form, email="new@example.com")
+    assert paid.get_json()["status"] == "paid"
+    [order] = _orders()
+    assert order.status == "paid" and order.user_id is not None
+    assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
