@@ -125,3 +125,8 @@ def log_in(client, email, password, *, next_url=None, remember=False):
     if remember:
         data["remember"] = "y"
     return post_form(client, url, data)
+
+
+def text(response):
+    """A response's body as text."""
+    return response.get_data(as_text=True)

@@ -1,38 +1,24 @@
 """Settings and shipping rates in the back office (admins only): typed defaults, changes with an audit entry."""
 
-import pytest
 from sqlalchemy import select
 
-from shop.core.models import AuditEntry
+from shop.core import audit
 from shop.core.settings import get_setting
 from shop.extensions import db
 from shop.shipping import services as shipping_services
 from shop.shipping.models import ShippingMethod
-from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.support import forms
-from tests.support.forms import log_in, post_form
-
-
-@pytest.fixture
-def admin(client):
-    user = UserFactory(role="admin", email="admin@example.com", full_name="Ada Admin")
-    log_in(client, user.email, DEFAULT_PASSWORD)
-    return user
+from tests.support.forms import post_form, text
 
 
 def _audit(entity_type, entity_id):
-    return db.session.scalars(select(AuditEntry).filter_by(entity_type=entity_type, entity_id=str(entity_id))
-                              .order_by(AuditEntry.id)).all()
-
-
-def _text(response):
-    return response.get_data(as_text=True)
+    return audit.entries_for(entity_type, entity_id)[::-1]  # oldest first
 
 
 def test_settings_have_typed_defaults_and_are_changed_with_an_audit_entry(app, client, admin):
     assert get_setting("STAFF_REFUND_LIMIT_CENTS") == 10000
     assert get_setting("LOW_STOCK_THRESHOLD") == app.config["LOW_STOCK_THRESHOLD"]
-    page = _text(client.get("/backoffice/settings"))
+    page = text(client.get("/backoffice/settings"))
     assert forms.input_value(page, "staff_refund_limit") == "100.00"
     response = post_form(client, "/backoffice/settings", {"staff_refund_limit": "$250", "low_stock_threshold": "8"})
     assert response.status_code == 302
@@ -41,7 +27,7 @@ def test_settings_have_typed_defaults_and_are_changed_with_an_audit_entry(app, c
     assert summaries == ["Largest refund staff may give: $100.00 → $250.00"]
     assert len(_audit("setting", "LOW_STOCK_THRESHOLD")) == 1
     bad = post_form(client, "/backoffice/settings", {"staff_refund_limit": "lots", "low_stock_threshold": "-1"})
-    assert bad.status_code == 422 and "Enter an amount in dollars and cents" in _text(bad)
+    assert bad.status_code == 422 and "Enter an amount in dollars and cents" in text(bad)
     assert get_setting("STAFF_REFUND_LIMIT_CENTS") == 25000
 
 
@@ -49,7 +35,7 @@ def test_shipping_methods_are_edited_and_added_with_an_audit_entry(client, admin
     shipping_services.seed_defaults()
     media = db.session.scalar(select(ShippingMethod).filter_by(code="us-media-mail"))
     url = f"/backoffice/settings/shipping/{media.id}"
-    assert forms.input_value(_text(client.get(url)), "price") == "5.95"
+    assert forms.input_value(text(client.get(url)), "price") == "5.95"
     response = post_form(client, url, {"name": "USPS Media Mail", "region": "domestic", "price": "6.50",
                                        "free_over": "", "delivery_estimate": "5–9 business days", "position": "0"})
     assert response.status_code == 302
@@ -64,7 +50,7 @@ def test_shipping_methods_are_edited_and_added_with_an_audit_entry(client, admin
     assert added.status_code == 302
     express = db.session.scalar(select(ShippingMethod).filter_by(code="us-express"))
     assert (express.price_cents, express.free_over_cents, express.is_active) == (2400, 30000, True)
-    assert "Express" in _text(client.get("/backoffice/settings"))
+    assert "Express" in text(client.get("/backoffice/settings"))
     for bad in ({"code": "Bad Code!"}, {"code": "us-express"}, {"code": "x", "price": "free"}):
         refused = post_form(client, "/backoffice/settings/shipping/new", {
             "name": "Another", "region": "domestic", "price": "1.00", **bad})

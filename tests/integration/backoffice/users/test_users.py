@@ -1,29 +1,16 @@
 """Users and roles in the back office (admins only), and the `flask create-user` command."""
 
-import pytest
 from sqlalchemy import select
 
 from shop.accounts.models import User
-from shop.core.models import AuditEntry
+from shop.core import audit
 from shop.extensions import db
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.support.forms import log_in, post_form
-
-
-@pytest.fixture
-def admin(client):
-    user = UserFactory(role="admin", email="admin@example.com", full_name="Ada Admin")
-    log_in(client, user.email, DEFAULT_PASSWORD)
-    return user
+from tests.support.forms import log_in, post_form, text
 
 
 def _audit(entity_type, entity_id):
-    return db.session.scalars(select(AuditEntry).filter_by(entity_type=entity_type, entity_id=str(entity_id))
-                              .order_by(AuditEntry.id)).all()
-
-
-def _text(response):
-    return response.get_data(as_text=True)
+    return audit.entries_for(entity_type, entity_id)[::-1]  # oldest first
 
 
 # ---- users and roles ---------------------------------------------------------------------------------
@@ -38,7 +25,7 @@ def test_a_role_change_is_audited_and_shown_on_the_user_page(client, admin):
     [entry] = _audit("user", pat.id)
     assert (entry.action, entry.actor_id) == ("role changed", admin.id)
     assert entry.summary == "pat@example.com: customer → staff"
-    page = _text(client.get(f"/backoffice/users/{pat.id}"))
+    page = text(client.get(f"/backoffice/users/{pat.id}"))
     assert "role changed" in page and "admin@example.com" in page
     assert post_form(client, f"/backoffice/users/{pat.id}/role", {"role": "wizard"},
                      page=f"/backoffice/users/{pat.id}").status_code == 422
@@ -47,7 +34,7 @@ def test_a_role_change_is_audited_and_shown_on_the_user_page(client, admin):
 def test_admins_cannot_lock_themselves_or_the_shop_out(client, admin):
     response = post_form(client, f"/backoffice/users/{admin.id}/role", {"role": "customer"},
                          page=f"/backoffice/users/{admin.id}")
-    assert response.status_code == 409 and "your own role" in _text(response)
+    assert response.status_code == 409 and "your own role" in text(response)
     response = post_form(client, f"/backoffice/users/{admin.id}/deactivate", page=f"/backoffice/users/{admin.id}")
     assert response.status_code == 409
     assert db.session.get(User, admin.id).role == "admin" and db.session.get(User, admin.id).is_active_account
@@ -70,9 +57,9 @@ def test_a_deactivated_user_is_logged_out_and_cannot_log_in(app, client, admin):
 def test_users_are_listed_and_searched(client, admin):
     UserFactory(email="jo.physio@example.com", full_name="Jo Physio")
     UserFactory(email="sam@example.com", role="marketing")
-    page = _text(client.get("/backoffice/users?q=physio"))
+    page = text(client.get("/backoffice/users?q=physio"))
     assert "jo.physio@example.com" in page and "sam@example.com" not in page
-    page = _text(client.get("/backoffice/users?role=marketing"))
+    page = text(client.get("/backoffice/users?role=marketing"))
     assert "sam@example.com" in page and "jo.physio@example.com" not in page
 
 
