@@ -7,7 +7,7 @@ export FLASK_APP := wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run test test-fast lint bench browser clean
+.PHONY: help run test test-fast lint bench browser fonts clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,12 +25,17 @@ browser: ## Install Debian's Chromium for the browser tests (needs apt)
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
-run: venv ## Serve the demo shop on http://127.0.0.1:5000 (SQLite, local test payments, mail worker)
+fonts: ## Install the fonts certificates are printed in and the PDF-to-picture tool the tests use (needs apt)
+	@{ [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] && command -v pdftoppm >/dev/null; } || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-dejavu-core fonts-dejavu-extra poppler-utils; }
+
+run: venv fonts ## Serve the demo shop on http://127.0.0.1:5000 (SQLite, local test payments, mail worker)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	$(BIN)/flask dev-server --host $(HOST) --port $(PORT)
 
-test: venv browser ## Run the whole test suite on SQLite and PostgreSQL
+test: venv browser fonts ## Run the whole test suite on SQLite and PostgreSQL
 	$(BIN)/python -m pytest -n 2
 
 test-fast: venv ## Unit tests only

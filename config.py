@@ -49,6 +49,10 @@ class Config:
     # Absolute links in e-mails sent outside a web request (the mail worker): e.g. https://shop.example.com
     PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "")
     MEDIA_ROOT = _env("MEDIA_ROOT", str(BASE_DIR / "instance" / "media"))
+    # files served only after an access check (course files, certificates); empty: "private" beside MEDIA_ROOT
+    PRIVATE_MEDIA_ROOT = _env("PRIVATE_MEDIA_ROOT", "")
+    # Certificates: how many days before an approval lapses the dashboard warns staff
+    APPROVAL_WARNING_DAYS = _env_int("APPROVAL_WARNING_DAYS", 120)
 
     CATALOGUE_PAGE_SIZE = _env_int("CATALOGUE_PAGE_SIZE", 24)
     LOW_STOCK_THRESHOLD = _env_int("LOW_STOCK_THRESHOLD", 5)

@@ -13,6 +13,7 @@ from shop.accounts import loader  # noqa: F401  (Flask-Login's user loader)
 from shop.accounts import views as account_views
 from shop.backoffice.calls import views as calls
 from shop.backoffice.catalogue import views as office_catalogue
+from shop.backoffice.courses import views as office_courses
 from shop.backoffice.desk import views as desk
 from shop.backoffice.marketing import views as marketing
 from shop.backoffice.phone import views as phone
@@ -24,12 +25,13 @@ from shop.checkout import views as webhooks
 from shop.core import database
 from shop.mail import views as dev_mail
 from shop.payments import stripe_gateway
-from shop.storefront import account, cart, catalogue, checkout, pages, payment_link
+from shop.storefront import account, cart, catalogue, certificates, checkout, learning, pages, payment_link
 from shop.web import errors, pagecache
 
 ROOT = Path(__file__).resolve().parent.parent
-STOREFRONT = (catalogue, pages, cart, checkout, account, payment_link)
-BACK_OFFICE = (office_reports, phone, calls, desk, office_catalogue, stock, users, office_settings, marketing)
+STOREFRONT = (catalogue, pages, cart, checkout, account, payment_link, learning, certificates)
+BACK_OFFICE = (office_reports, phone, calls, desk, office_catalogue, office_courses, stock, users, office_settings,
+               marketing)
 assert models  # every model is registered with the metadata (migrations compare against it)
 
 
@@ -50,6 +52,8 @@ def create_app(config_name=None, overrides=None):
         if problem:
             raise SystemExit(f"Refusing to start: {problem}")
     os.makedirs(app.config["MEDIA_ROOT"], exist_ok=True)
+    if not app.config.get("PRIVATE_MEDIA_ROOT"):
+        app.config["PRIVATE_MEDIA_ROOT"] = str(Path(app.config["MEDIA_ROOT"]).resolve().parent / "private")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
 

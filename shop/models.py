@@ -1,10 +1,24 @@
 """Every model, imported in one place so that Alembic and the app see the whole schema."""
 
-from shop.accounts.models import Address, AuthAttempt, User
+from shop.accounts.models import Address, AuthAttempt, Licence, User
 from shop.cart.models import Cart, CartItem
 from shop.catalogue.models import Category, ComboComponent, Product, ProductImage, StockMovement
 from shop.core.models import AuditEntry, ShopSetting
-from shop.courses.models import CourseAccess
+from shop.courses.models import (
+    Approval,
+    Certificate,
+    CourseAccess,
+    CourseEvaluation,
+    CourseFile,
+    CourseModule,
+    Exam,
+    ExamAllowance,
+    ExamAttempt,
+    ExamOption,
+    ExamQuestion,
+    Lesson,
+    LessonProgress,
+)
 from shop.mail.models import OutboxMessage
 from shop.orders.models import (
     Order,
@@ -32,7 +46,9 @@ from shop.promotions.models import (
 from shop.shipping.models import ShippingMethod
 
 __all__ = [
-    "Address", "AuditEntry", "AuthAttempt", "CallLogEntry", "Cart", "CartCode", "CartItem", "Category",
+    "Address", "Approval", "Certificate", "CourseEvaluation", "CourseFile", "CourseModule", "Exam",
+    "ExamAllowance", "ExamAttempt", "ExamOption", "ExamQuestion", "Lesson", "LessonProgress", "Licence",
+    "AuditEntry", "AuthAttempt", "CallLogEntry", "Cart", "CartCode", "CartItem", "Category",
     "ComboComponent", "CourseAccess", "Order", "OrderEvent", "OrderLine", "OutboxMessage", "Payment", "PaymentLink",
     "ProcessedEvent", "Product", "ProductImage", "Promotion", "PromotionCategory", "PromotionCode",
     "PromotionCustomer", "PromotionProduct", "PromotionRedemption", "Refund", "RefundLine", "Shipment",

@@ -259,3 +259,94 @@ class PromotionCodeFactory(BaseFactory):
     code = factory.Sequence(lambda n: f"CODE-{n:05d}")
     max_uses = None
     batch = ""
+
+
+# --- courses (appended by the course delivery work) ---
+from datetime import date  # noqa: E402
+
+from shop.courses.content import render_lesson  # noqa: E402
+from shop.courses.models import (  # noqa: E402
+    Approval,
+    CourseAccess,
+    CourseModule,
+    Exam,
+    ExamOption,
+    ExamQuestion,
+    Lesson,
+)
+
+
+class CourseModuleFactory(BaseFactory):
+    class Meta:
+        model = CourseModule
+
+    product_id = factory.LazyFunction(lambda: ProductFactory().id)
+    title = factory.Sequence(lambda n: f"Module {n}")
+    position = factory.Sequence(int)
+
+
+class LessonFactory(BaseFactory):
+    class Meta:
+        model = Lesson
+
+    module_id = factory.LazyFunction(lambda: CourseModuleFactory().id)
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    position = factory.Sequence(int)
+    body_md = factory.Sequence(lambda n: f"Lesson {n} teaches **one technique**.")
+    body_html = factory.LazyAttribute(lambda o: render_lesson(o.body_md))
+    minutes = 20
+
+
+def course_with_lessons(lessons=3, modules=1, **product_fields):
+    """A published course with `modules` modules of `lessons` lessons each; returns (course, [lessons])."""
+    course = ProductFactory(**product_fields)
+    made = []
+    for m in range(modules):
+        module = CourseModuleFactory(product_id=course.id, title=f"Module {m + 1}", position=m)
+        made.extend(LessonFactory(module_id=module.id, title=f"Lesson {m + 1}.{i + 1}", position=i)
+                    for i in range(lessons))
+    return course, made
+
+
+def exam_for(course, questions=4, pass_percent=70, max_attempts=3, requires_all_lessons=True, lessons=()):
+    """An exam of `questions` questions, each with four options "Answer n.1" to "n.4"; n.2 is the right one."""
+    exam = Exam(product_id=course.id, pass_percent=pass_percent, max_attempts=max_attempts,
+                requires_all_lessons=requires_all_lessons)
+    for n in range(questions):
+        question = ExamQuestion(prompt=f"Question {n + 1}?", position=n,
+                                lesson_id=lessons[n % len(lessons)].id if lessons else None)
+        question.options = [ExamOption(text=f"Answer {n + 1}.{i + 1}", is_correct=i == 1, position=i)
+                            for i in range(4)]
+        exam.questions.append(question)
+    db.session.add(exam)
+    db.session.commit()
+    return exam
+
+
+class ApprovalFactory(BaseFactory):
+    """A current NCBTMB approval (fictional provider number) from last year to next year."""
+
+    class Meta:
+        model = Approval
+
+    product_id = factory.LazyFunction(lambda: ProductFactory().id)
+    body = "NCBTMB"
+    state = ""
+    body_statement = "This course is approved by a fictional approving body for continuing education credit."
+    approved_title = factory.Sequence(lambda n: f"Approved Course Title {n}")
+    ce_hours = Decimal("6.00")
+    course_type = "Home study"
+    provider_name = "Soft Tissue Release Education"
+    provider_number = "DEMO-000000"
+    provider_contact = "orders@softtissuerelease.example"
+    starts_on = factory.LazyFunction(lambda: date.today() - timedelta(days=365))
+    expires_on = factory.LazyFunction(lambda: date.today() + timedelta(days=365))
+    cebroker_tracking_number = ""
+
+
+def grant_course(user, course, order_id=None):
+    """Give a customer access to a course, as a paid order would."""
+    row = CourseAccess(email=user.email, user_id=user.id, product_id=course.id, order_id=order_id)
+    db.session.add(row)
+    db.session.commit()
+    return row

@@ -27,9 +27,14 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
     last_login_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
+    # the CE profile a certificate prints: the name exactly as on the licence, and an NCBTMB number if any
+    licence_name: Mapped[str] = mapped_column(db.String(200), default="")
+    ncbtmb_number: Mapped[str] = mapped_column(db.String(40), default="")
 
     addresses = relationship("Address", back_populates="user", cascade="all, delete-orphan",
                              order_by="Address.id")
+    licences = relationship("Licence", back_populates="user", cascade="all, delete-orphan",
+                            order_by="Licence.state")
 
     @property
     def is_active(self):
@@ -41,6 +46,20 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.email} {self.role}>"
+
+
+class Licence(db.Model):
+    """A state licence to practise (one per state), printed on certificates and reported to CE Broker."""
+
+    __tablename__ = "licences"
+    __table_args__ = (db.UniqueConstraint("user_id", "state", name="uq_licence_per_state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(db.String(2))
+    number: Mapped[str] = mapped_column(db.String(40))
+
+    user = relationship("User", back_populates="licences")
 
 
 class Address(db.Model):

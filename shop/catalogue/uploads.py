@@ -3,14 +3,14 @@
 Only JPEG, PNG and WebP up to 5 MB are taken. Every image is decoded and written anew (at most
 1200 px on its longer side, turned upright from its EXIF orientation, with no metadata: no EXIF, GPS
 or colour profile survives), so what we serve is always an image we produced ourselves.
-Files go under MEDIA_ROOT/products/ with a random suffix; the row keeps the path and the alt text.
+Files go to the public store (shop.core.storage) under products/ with a random suffix; the row keeps
+the key and the alt text.
 """
 
 import contextlib
 import io
 import secrets
 import warnings
-from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -18,6 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from shop.catalogue.admin import CatalogueError, slugify
 from shop.catalogue.models import Product, ProductImage
 from shop.core import audit
+from shop.core.storage import Storage, StorageError
 from shop.core.timeutil import utcnow
 from shop.extensions import db
 
@@ -73,24 +74,14 @@ def reencode(data: bytes) -> tuple[bytes, str, int, int]:
     return out.getvalue(), FORMATS[kind], image.width, image.height
 
 
-def _path(media_root: str, relative: str) -> Path:
-    root = Path(media_root).resolve()
-    path = (root / relative).resolve()
-    if root not in path.parents:
-        raise CatalogueError("That image is not stored where the shop keeps them.", status=400)
-    return path
-
-
-def add_image(product: Product, upload: Any, alt_text: str, media_root: str, actor: Any = None) -> ProductImage:
+def add_image(product: Product, upload: Any, alt_text: str, store: Storage, actor: Any = None) -> ProductImage:
     """Store an uploaded image as the product's last image. Commits; CatalogueError if refused."""
     alt_text = (alt_text or "").strip()
     if not alt_text:
         raise CatalogueError("Describe the image for people who cannot see it.", "alt_text")
     data, extension, width, height = reencode(read_upload(upload))
     relative = f"products/{slugify(product.slug, 60) or 'product'}-{secrets.token_hex(4)}.{extension}"
-    path = _path(media_root, relative)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    store.save(relative, data)
     position = max((i.position for i in product.images), default=-1) + 1
     image = ProductImage(filename=relative, alt_text=alt_text[:300], width=width, height=height, position=position)
     product.images.append(image)
@@ -100,7 +91,7 @@ def add_image(product: Product, upload: Any, alt_text: str, media_root: str, act
     try:
         db.session.commit()
     except Exception:
-        path.unlink(missing_ok=True)
+        store.delete(relative)
         raise
     return image
 
@@ -112,7 +103,7 @@ def _image_of(product: Product, image_id: int) -> ProductImage:
     return image
 
 
-def remove_image(product: Product, image_id: int, media_root: str, actor: Any = None) -> None:
+def remove_image(product: Product, image_id: int, store: Storage, actor: Any = None) -> None:
     image = _image_of(product, image_id)
     filename = image.filename
     product.images.remove(image)
@@ -121,8 +112,8 @@ def remove_image(product: Product, image_id: int, media_root: str, actor: Any = 
     db.session.commit()
     shared = db.session.scalar(db.select(ProductImage.id).where(ProductImage.filename == filename).limit(1))
     if shared is None:
-        with contextlib.suppress(CatalogueError, OSError):
-            _path(media_root, filename).unlink(missing_ok=True)
+        with contextlib.suppress(StorageError, OSError):
+            store.delete(filename)
 
 
 def make_main(product: Product, image_id: int, actor: Any = None) -> None:

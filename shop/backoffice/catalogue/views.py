@@ -6,7 +6,7 @@ cannot be deleted, 413 for an image over 5 MB). Image uploads get a 5 MB limit b
 the body; a bigger one answers 413 with the product's page and a clear message.
 """
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shop.backoffice.catalogue import bp, forms
@@ -14,8 +14,8 @@ from shop.catalogue import admin as catalogue_admin
 from shop.catalogue import categories as categories_admin
 from shop.catalogue import uploads as product_images
 from shop.catalogue.admin import KIND_FIELDS, CatalogueError
-from shop.catalogue.models import KIND_BOOK, KIND_COMBO, KIND_LABELS, KINDS, Category
-from shop.core import audit
+from shop.catalogue.models import KIND_BOOK, KIND_COMBO, KIND_COURSE, KIND_LABELS, KINDS, Category
+from shop.core import audit, storage
 from shop.core.forms import ConfirmForm, choices
 from shop.extensions import db
 from shop.web.helpers import attach, current_actor, page_arg, text_arg
@@ -93,6 +93,8 @@ def _product_form(kind, product=None, from_request=True):
             row.form.product_id.choices = options
     else:
         delattr(form, "components")
+    if kind == KIND_COURSE and product is None and not posted:
+        form.is_active.data = False  # a new course goes on sale once it has lessons (the courses room)
     form.categories.choices = choices((c.id, c.name) for c in categories_admin.categories())
     return form
 
@@ -240,7 +242,7 @@ def upload_image(product_id):
     if not form.validate_on_submit():
         return _edit_page(product, image_form=form, status=INVALID)
     try:
-        product_images.add_image(product, form.image.data, form.alt_text.data, current_app.config["MEDIA_ROOT"],
+        product_images.add_image(product, form.image.data, form.alt_text.data, storage.public(),
                                  current_actor())
     except CatalogueError as error:
         message = attach(form, error)
@@ -252,7 +254,7 @@ def upload_image(product_id):
 @bp.post("/products/<int:product_id>/images/<int:image_id>/delete")
 def remove_image(product_id, image_id):
     return _button_action(product_id, lambda p: product_images.remove_image(
-        p, image_id, current_app.config["MEDIA_ROOT"], current_actor()), "Image removed.")
+        p, image_id, storage.public(), current_actor()), "Image removed.")
 
 
 @bp.post("/products/<int:product_id>/images/<int:image_id>/main")
