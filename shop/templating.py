@@ -27,6 +27,20 @@ def _ce_hours(value):
     return f"{text} CE hour" + ("" if text == "1" else "s")
 
 
+def _long_date(value):
+    """A calendar date (not a moment) in words: "March 1, 2027"."""
+    return value.strftime("%B %-d, %Y") if value else ""
+
+
+def _filesize(size):
+    size = int(size or 0)
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def _url_with(**changes):
     """The current URL with some query arguments changed (None removes one)."""
     args = request.args.to_dict()
@@ -68,6 +82,7 @@ OFFICE_NAV = (
     ("desk.orders", "Orders", (ROLE_STAFF,)),
     ("reports.sales", "Sales", (ROLE_STAFF, ROLE_MARKETING)),
     ("catalogue_admin.products", "Catalogue", (ROLE_MARKETING,)),
+    ("courses_admin.index", "Courses", (ROLE_STAFF,)),
     ("stock.books", "Stock", (ROLE_STAFF,)),
     ("marketing.promotions", "Promotions", (ROLE_MARKETING,)),
     ("users.index", "Users", (ROLE_ADMIN,)),
@@ -102,6 +117,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_cents
     app.jinja_env.filters["shop_date"] = _shop_date
     app.jinja_env.filters["ce_hours"] = _ce_hours
+    app.jinja_env.filters["long_date"] = _long_date
+    app.jinja_env.filters["filesize"] = _filesize
     app.jinja_env.globals["url_with"] = _url_with
 
     @app.context_processor

@@ -10,10 +10,16 @@ from sqlalchemy import delete, func, select, update
 
 from shop.accounts.models import User
 from shop.accounts.signals import email_verified
-from shop.catalogue.models import Product
+from shop.catalogue.models import KIND_COURSE, Product
 from shop.catalogue.signals import product_in_use
-from shop.courses.models import CourseAccess
+from shop.core import audit
+from shop.core.errors import Refusal
+from shop.courses.models import SOURCE_STAFF, Certificate, CourseAccess
 from shop.extensions import db
+
+
+class AccessRefused(Refusal):
+    """Staff asked to grant a course the customer has, or revoke one they do not."""
 
 
 def owned_course_ids(email: str | None = None, user: User | None = None) -> set[int]:
@@ -29,6 +35,56 @@ def owned_course_ids(email: str | None = None, user: User | None = None) -> set[
     return set(db.session.execute(db.select(CourseAccess.product_id).where(db.or_(*conditions))).scalars())
 
 
+def open_course_ids(user: Any) -> set[int]:
+    """The courses this signed-in customer may open now: access joined to their account.
+
+    Only rows joined to the account count (bought while signed in, or joined when the address was
+    verified): an unverified account with someone's address opens nothing of theirs.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return set(db.session.scalars(select(CourseAccess.product_id).where(CourseAccess.user_id == user.id)))
+
+
+def can_open(user: Any, product: Product | None) -> bool:
+    """The one access check every course page, lesson, file and exam makes."""
+    return product is not None and product.kind == KIND_COURSE and product.id in open_course_ids(user)
+
+
+def grant(user: User, product: Product, *, actor: Any, note: str = "") -> CourseAccess:
+    """Staff open a course for a customer (a check paid, a goodwill gesture). Commits; audited."""
+    if product.kind != KIND_COURSE:
+        raise AccessRefused("Only a course can be granted.", status=422)
+    email = user.email.lower()
+    existing = db.session.scalar(select(CourseAccess).where(CourseAccess.email == email,
+                                                            CourseAccess.product_id == product.id))
+    if existing is not None:
+        if existing.user_id is None:
+            existing.user_id = user.id
+            db.session.commit()
+            return existing
+        raise AccessRefused(f"{user.email} already has {product.title}.", status=409)
+    row = CourseAccess(email=email, user_id=user.id, product_id=product.id, source=SOURCE_STAFF,
+                       granted_by_id=getattr(actor, "id", None), note=(note or "")[:300])
+    db.session.add(row)
+    audit.record("course granted", "user", user.id, f"{product.title}" + (f": {note}" if note else ""),
+                 actor=actor)
+    db.session.commit()
+    return row
+
+
+def revoke(user: User, product: Product, *, actor: Any, reason: str = "") -> None:
+    """Staff close a course for a customer. Certificates already earned stay. Commits; audited."""
+    result = db.session.execute(delete(CourseAccess).where(
+        CourseAccess.product_id == product.id,
+        db.or_(CourseAccess.user_id == user.id, CourseAccess.email == user.email.lower())))
+    if not result.rowcount:
+        raise AccessRefused(f"{user.email} does not have {product.title}.", status=409)
+    audit.record("course revoked", "user", user.id, f"{product.title}" + (f": {reason}" if reason else ""),
+                 actor=actor)
+    db.session.commit()
+
+
 def courses_for(user: User) -> list[CourseAccess]:
     """What the customer's "My account" lists, newest first."""
     statement = select(CourseAccess).where(CourseAccess.user_id == user.id).order_by(CourseAccess.granted_at.desc())
@@ -41,6 +97,8 @@ def grant_for_order(order: Any) -> list[int]:
     Not committed: the caller marks the order paid in the same transaction.
     """
     email = order.email.lower()
+    user_id = order.user_id or db.session.scalar(  # bought as a guest with a verified account's address
+        select(User.id).where(User.email == email, User.email_verified_at.is_not(None)))
     owned = set(db.session.execute(select(CourseAccess.product_id).where(CourseAccess.email == email)).scalars())
     granted = []
     for line in order.lines:
@@ -48,15 +106,23 @@ def grant_for_order(order: Any) -> list[int]:
         if product is None:
             continue
         for course_id in sorted(product.course_ids - owned):
-            db.session.add(CourseAccess(email=email, user_id=order.user_id, product_id=course_id, order_id=order.id))
+            db.session.add(CourseAccess(email=email, user_id=user_id, product_id=course_id, order_id=order.id))
             owned.add(course_id)
             granted.append(course_id)
     return granted
 
 
-def withdraw_for_order(order_id: int) -> int:
-    """Take back the access an order gave (it was cancelled); returns how many. Not committed."""
-    result = db.session.execute(delete(CourseAccess).where(CourseAccess.order_id == order_id))
+def withdraw_for_order(order_id: int, product_ids: set[int] | None = None) -> int:
+    """Take back the access an order gave (cancelled or refunded): all of it, or only these courses.
+
+    Returns how many were taken back. Certificates already earned stay. Not committed.
+    """
+    statement = delete(CourseAccess).where(CourseAccess.order_id == order_id)
+    if product_ids is not None:
+        if not product_ids:
+            return 0
+        statement = statement.where(CourseAccess.product_id.in_(product_ids))
+    result = db.session.execute(statement)
     return int(result.rowcount or 0)
 
 
@@ -71,4 +137,8 @@ def _link_guest_access(user: User, **_: Any) -> None:
 
 @product_in_use.connect
 def _access_refers_to(product_id: int, **_: Any) -> bool:
-    return db.session.scalar(select(CourseAccess.id).where(CourseAccess.product_id == product_id).limit(1)) is not None
+    """A course someone owns, or ever earned a certificate for (kept six years and more), is never deleted."""
+    for column in (CourseAccess.product_id, Certificate.product_id):
+        if db.session.scalar(select(column).where(column == product_id).limit(1)) is not None:
+            return True
+    return False

@@ -12,7 +12,7 @@ from shop.mail import messages
 from shop.mail.models import OutboxMessage
 from shop.orders.models import FULFILMENT_SHIPPED, Order, Shipment
 
-ACCOUNT_ENDPOINT = "my_account.overview"
+ACCOUNT_ENDPOINT = "learning.my_courses"  # the confirmation sends course buyers straight to My courses
 HOME_ENDPOINT = "catalogue.home"
 TRACKING_URLS = {  # carrier (lower case) -> the carrier's tracking page for a number
     "usps": "https://tools.usps.com/go/TrackConfirmAction?tLabels={}",

@@ -25,8 +25,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.access import is_admin
+from shop.catalogue.models import Product
 from shop.core import audit
 from shop.core.settings import get_setting
+from shop.courses import access as course_access
 from shop.extensions import db
 from shop.money import allocate, format_cents
 from shop.orders import services
@@ -171,6 +173,25 @@ def _release(order: Order, amount_cents: int) -> None:
         .execution_options(synchronize_session=False))
 
 
+def _withdraw_courses(order: Order, row: Refund) -> list[str]:
+    """A refunded course line (or a refund of everything paid) takes its courses away; certificates stay."""
+    db.session.flush()
+    db.session.refresh(order)
+    if order.refunded_cents >= order.paid_cents > 0:
+        lines = list(order.lines)
+    else:
+        refunded = {item.order_line_id for item in row.lines}
+        lines = [line for line in order.lines if line.id in refunded]
+    courses = {}
+    for line in lines:
+        product = db.session.get(Product, line.product_id) if line.product_id else None
+        for course in product.courses if product is not None else []:
+            courses[course.id] = course.title
+    if not courses or not course_access.withdraw_for_order(order.id, set(courses)):
+        return []
+    return sorted(courses.values())
+
+
 def refund(order: Order, *, actor: Any, reason: str | None, idempotency_key: str | None,
            amount_cents: int | None = None, line_quantities: dict[int, int] | None = None) -> Refund:
     """Refund an amount, or the units in `line_quantities` ({line_id: units}). Returns the Refund row.
@@ -232,6 +253,10 @@ def refund(order: Order, *, actor: Any, reason: str | None, idempotency_key: str
 def _finish(order: Order, row: Refund, actor: Any, summary: str) -> None:
     row.status = REFUND_SUCCEEDED
     services.record(order, "refunded", summary, actor_id=actor.id)
+    withdrawn = _withdraw_courses(order, row)
+    if withdrawn:
+        services.record(order, "course_access_withdrawn",
+                        f"Course access withdrawn with the refund: {', '.join(withdrawn)}.", actor_id=actor.id)
     audit.record("refunded", "order", order.id, summary[:500], actor=actor)
     db.session.commit()
     db.session.refresh(order)

@@ -40,6 +40,12 @@ PUBLIC = frozenset({
     "accounts.reset_password", "accounts.verify_email",
     # a phone order's payment link: the caller pays on our page; the signed, single-use token is the key
     "payment_links.page", "payment_links.pay", "payment_links.confirm",
+    # a course's pages, lessons, files and exam, and a certificate's PDF: each checks that this signed-in
+    # customer may open it and answers 404 to everyone else, anonymous visitors included (never a login page)
+    "learning.course", "learning.resume", "learning.lesson", "learning.complete", "learning.file", "learning.exam",
+    "learning.attempt", "learning.result", "learning.evaluation", "certificates.download",
+    # anyone (a licensing board) may verify a certificate by its number
+    "certificates.verify", "certificates.public_page",
     # the development mailbox (registered only when DEV_MAILBOX is on)
     "dev_mail.mailbox", "dev_mail.message",
 })
