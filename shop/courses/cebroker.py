@@ -1,0 +1,121 @@
+"""CE Broker reporting: Florida requires providers to report each Florida licensee's completions.
+
+`completions` lists the certificates to report: not revoked, issued under a Florida approval (state FL,
+or one carrying a CE Broker course tracking number), held by someone with a Florida licence on their
+profile, completed within the dates. `export` writes them as CSV and marks them reported, so the next
+export leaves them out unless asked.
+
+The layout: one header row, then per completion the licence number, last and first name as on the
+licence, the CE Broker course tracking number, the completion date (MM/DD/YYYY), the approved hours, and
+our certificate number. CE Broker's own roster upload (an Excel sheet per course, keyed by the licence
+number and the course tracking number) takes the same facts; staff paste these columns into it.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from shop.accounts.models import Licence, User
+from shop.core import audit
+from shop.core.timeutil import utcnow
+from shop.courses.approvals import FLORIDA
+from shop.courses.certificate_pdf import ce_hours_text
+from shop.courses.models import Approval, Certificate
+from shop.extensions import db
+
+HEADER = ("Licence number", "Last name", "First name", "Course tracking number", "Completion date", "Hours",
+          "Certificate number")
+SUFFIXES = {"JR", "JR.", "SR", "SR.", "II", "III", "IV", "V"}
+
+
+@dataclass(frozen=True)
+class Completion:
+    certificate: Certificate
+    licence_number: str
+    last_name: str
+    first_name: str
+
+    @property
+    def already_reported(self) -> bool:
+        return self.certificate.cebroker_reported_at is not None
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(last, first) from a name as on a licence: "Last, First Middle" or "First Middle Last Jr."."""
+    name = " ".join((name or "").split())
+    if "," in name:
+        last, _, first = name.partition(",")
+        return last.strip(), (first.split() or [""])[0]
+    words = name.split(" ")
+    if len(words) == 1:
+        return words[0], ""
+    last_index = len(words) - 1
+    if words[last_index].upper() in SUFFIXES and last_index > 1:
+        last_index -= 1
+    return " ".join(words[last_index:]), words[0]
+
+
+def completions(start: date, end: date, *, include_reported: bool) -> list[Completion]:
+    """Completions of Florida licensees to report, by completion date."""
+    statement = (
+        select(Certificate, Licence.number)
+        .join(Approval, Approval.id == Certificate.approval_id)
+        .join(Licence, (Licence.user_id == Certificate.user_id) & (Licence.state == FLORIDA))
+        .options(joinedload(Certificate.user))
+        .where(Certificate.revoked_at.is_(None), Certificate.completed_on >= start, Certificate.completed_on <= end,
+               or_(Approval.state == FLORIDA, Certificate.cebroker_tracking_number != ""))
+        .order_by(Certificate.completed_on, Certificate.id))
+    if not include_reported:
+        statement = statement.where(Certificate.cebroker_reported_at.is_(None))
+    found = []
+    for certificate, licence_number in db.session.execute(statement).unique():
+        user: User = certificate.user
+        number = certificate.licence_number if certificate.licence_state == FLORIDA and certificate.licence_number \
+            else licence_number
+        last, first = split_name(user.licence_name or certificate.participant_name)
+        found.append(Completion(certificate, number, last, first))
+    return found
+
+
+def _cell(value: Any) -> str:
+    """Text safe for a spreadsheet: a leading = + - @ would be read as a formula."""
+    text = str(value or "")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def hours_number(value: Any) -> str:
+    return ce_hours_text(value).split(" ")[0]
+
+
+def to_csv(rows: list[Completion]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for row in rows:
+        c = row.certificate
+        writer.writerow([_cell(row.licence_number), _cell(row.last_name), _cell(row.first_name),
+                         _cell(c.cebroker_tracking_number), f"{c.completed_on:%m/%d/%Y}", hours_number(c.ce_hours),
+                         c.number])
+    return out.getvalue()
+
+
+def export(start: date, end: date, *, include_reported: bool, actor: Any) -> str:
+    """The CSV of the completions, which are then marked reported (a re-exported one keeps its first date).
+    Audited; commits."""
+    rows = completions(start, end, include_reported=include_reported)
+    now = utcnow()
+    fresh = 0
+    for row in rows:
+        if row.certificate.cebroker_reported_at is None:
+            row.certificate.cebroker_reported_at = now
+            fresh += 1
+    text = to_csv(rows)
+    audit.record("CE Broker export", "cebroker", f"{start:%Y-%m-%d}..{end:%Y-%m-%d}",
+                 f"{len(rows)} completion{'s' if len(rows) != 1 else ''} ({fresh} not reported before)", actor=actor)
+    db.session.commit()
+    return text
