@@ -1,6 +1,9 @@
 """Catalogue management: products of every kind, combos and their parts, order and featuring (categories:
 shop.catalogue.categories).
 
+Over 300 lines: saving a product of any kind checks every rule of its form (identity, a combo's parts, a
+course going on sale only with lessons) in one place, so the form's rules read together.
+
 Every change is audited (shop.core.audit) in the same transaction. Products that were ever sold
 are retired (is_active False), never deleted: past orders keep their own snapshot of title and price
 in their lines, so editing a product never alters an order.
@@ -203,6 +206,8 @@ def save_product(product: Product | None, kind: str, values: dict[str, Any], *, 
     if values.get("price_cents") is None or values["price_cents"] < 0:
         raise CatalogueError("Enter the price, like 49.95.", "price")
     _check_identity(product, values)
+    if kind == KIND_COURSE and values.get("is_active") and (product is None or not product.is_active):
+        _check_publishing(product)
     parts = _check_components(product, components) if kind == KIND_COMBO else []
     wanted = COMMON_FIELDS + KIND_FIELDS[kind]
     created = product is None
@@ -254,9 +259,18 @@ def _set_components(product, parts, changes, created):
         changes.append("components: " + ", ".join(f"{q} × {p.sku}" for p, q in parts))
 
 
+def _check_publishing(product: Product | None) -> None:
+    """A course goes on sale only when the courses domain agrees (signals.course_publishing: it has lessons)."""
+    refusal = signals.publishing_refusal(product.id if product is not None else None)
+    if refusal:
+        raise CatalogueError(refusal, "is_active")
+
+
 def set_active(product: Product, active: bool, actor: Any = None) -> Product:
     if product.is_active == active:
         return product
+    if active and product.kind == KIND_COURSE:
+        _check_publishing(product)
     product.is_active = active
     product.updated_at = utcnow()
     audit.record("restored" if active else "retired", "product", product.id,

@@ -7,7 +7,7 @@ from flask_login import user_logged_in
 
 from shop.accounts.signals import email_verified
 from shop.catalogue import admin as catalogue_admin
-from shop.catalogue.signals import product_in_use
+from shop.catalogue.signals import course_publishing, product_in_use
 from shop.core.timeutil import utcnow
 from shop.courses.models import CourseAccess
 from shop.extensions import db
@@ -26,6 +26,7 @@ def test_each_signal_reaches_the_domains_that_own_the_data(app):
     assert _receivers(email_verified) == {"shop.orders.customers._link_guest_orders",
                                           "shop.courses.access._link_guest_access"}
     assert "shop.storefront.cart._merge_after_login" in _receivers(user_logged_in)
+    assert _receivers(course_publishing) == {"shop.courses.authoring._refuse_without_lessons"}
 
 
 def test_a_product_is_in_use_when_an_order_a_hold_a_course_or_a_promotion_refers_to_it(app):

@@ -2,12 +2,15 @@
 report with its CSV: staff and marketing."""
 
 from flask import Response, current_app, render_template, request
+from flask_login import current_user
 
+from shop.accounts.access import has_role
 from shop.accounts.models import ROLE_ADMIN, ROLE_MARKETING, ROLE_STAFF
 from shop.backoffice.reports import bp
 from shop.catalogue import stock_admin
 from shop.core.settings import get_setting
 from shop.core.timeutil import local_today
+from shop.courses import approvals
 from shop.reports import dashboard, sales
 
 QUICK_LINKS = (  # (endpoint, label, roles): shown when the endpoint exists and the user has the role
@@ -26,10 +29,13 @@ def _tz():
 
 @bp.get("/", endpoint="dashboard")
 def dashboard_page():
+    today = local_today(_tz())
+    expiring = (approvals.expiring(today, current_app.config["APPROVAL_WARNING_DAYS"])
+                if has_role(current_user, ROLE_STAFF) else [])  # staff renew approvals with the boards
     return render_template(
-        "backoffice/reports/dashboard.html", counts=dashboard.counts(_tz()), today=local_today(_tz()).isoformat(),
+        "backoffice/reports/dashboard.html", counts=dashboard.counts(_tz()), today=today.isoformat(),
         low_stock=stock_admin.low_stock_books(), default_threshold=get_setting("LOW_STOCK_THRESHOLD"),
-        quick_links=QUICK_LINKS,
+        quick_links=QUICK_LINKS, today_date=today, expiring_approvals=expiring,
     )
 
 

@@ -14,6 +14,8 @@ from tests.factories import (
     BookFactory,
     CategoryFactory,
     ComboFactory,
+    CourseModuleFactory,
+    LessonFactory,
     MembershipFactory,
     OrderLineFactory,
     ProductFactory,
@@ -71,10 +73,11 @@ def test_add_a_book_with_opening_stock_categories_and_an_audit_entry(client, mar
 def test_add_a_course_and_a_membership(client, marketer):
     course = {**BASICS, "sku": "C-1", "title": "Myofascial Release", "ce_hours": "7.5", "lesson_count": "8",
               "course_format": "online_with_kit", "weight_grams": "300"}
+    del course["is_active"]  # a new course has no lessons yet, so it starts off sale
     assert post_form(client, "/backoffice/products/new/course", course).status_code == 302
     saved = _product("C-1")
-    assert (saved.kind, saved.ce_hours, saved.lesson_count, saved.course_format) == (
-        "course", Decimal("7.50"), 8, "online_with_kit")
+    assert (saved.kind, saved.ce_hours, saved.lesson_count, saved.course_format, saved.is_active) == (
+        "course", Decimal("7.50"), 8, "online_with_kit", False)
     membership = {**BASICS, "sku": "M-1", "title": "All access", "price": "19.95", "billing_interval": "month"}
     assert post_form(client, "/backoffice/products/new/membership", membership).status_code == 302
     assert (_product("M-1").billing_interval, _product("M-1").price_cents) == ("month", 1995)
@@ -163,6 +166,7 @@ def test_markdown_preview_is_sanitised_with_and_without_javascript(client, marke
 
 def test_retire_restore_and_delete_only_what_was_never_ordered(client, marketer):
     sold = ProductFactory()
+    LessonFactory(module_id=CourseModuleFactory(product_id=sold.id).id)  # a course goes back on sale with lessons
     OrderLineFactory(product_id=sold.id)
     assert client.get(f"/products/{sold.slug}").status_code == 200
     assert post_form(client, f"/backoffice/products/{sold.id}/retire", page=f"/backoffice/products/{sold.id}",
