@@ -12,6 +12,7 @@ from shop.accounts import admin as users_admin
 from shop.accounts import ratelimit
 from shop.accounts.models import ROLES
 from shop.catalogue import seeding
+from shop.courses import demo_content
 from shop.extensions import db
 from shop.mail import worker
 from shop.orders import services as orders
@@ -26,6 +27,9 @@ def init_app(app: Flask) -> None:
         shipping_services.seed_defaults()
         click.echo(f"Demo catalogue ready: {result['products']} products in {result['categories']} categories "
                    f"({result['created']} rows new).")
+        content = demo_content.load_course_content()
+        click.echo(f"Demo course content ready: {content['courses']} courses filled with {content['lessons']} "
+                   f"lessons, {content['questions']} exam questions and {content['approvals']} approvals added.")
 
     @app.cli.command("seed-bulk")
     @click.option("--products", "count", type=click.IntRange(1, 1_000_000), required=True,

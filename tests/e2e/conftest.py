@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 
 from shop import create_app
 from shop.catalogue.seeding import load_demo
+from shop.courses.demo_content import load_course_content
 from shop.extensions import db
 from tests.support.browser import DESKTOP
 
@@ -32,7 +33,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
-    """The shop on its own SQLite file with the demo catalogue."""
+    """The shop on its own SQLite file with the demo catalogue and its courses' content (as `flask seed-demo`)."""
     base = tmp_path_factory.mktemp("e2e")
     media = base / "media"
     application = create_app("test", {
@@ -42,6 +43,7 @@ def live_app(tmp_path_factory):
     with application.app_context():
         upgrade()
         load_demo(str(media))
+        load_course_content()
         db.session.remove()
     yield application
     with application.app_context():
