@@ -52,6 +52,7 @@ bench: venv ## Every benchmark, each beside its baseline (needs wrk and PostgreS
 	$(BIN)/python bench/add_to_cart.py --no-fail
 	$(BIN)/python bench/checkout.py --backend sqlite --no-fail
 	$(BIN)/python bench/checkout.py --backend postgresql --no-fail
+	$(BIN)/python bench/lesson_page.py --no-fail
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) instance .pytest_cache

@@ -15,7 +15,6 @@ workers' CPU time per request (from /proc): unlike req/s, it hardly moves when o
                                           [--rounds 3] [--connections 8] [--workers 2] [--target 20]
 """
 
-import argparse
 import http.client
 import os
 import subprocess
@@ -24,7 +23,18 @@ import tempfile
 import urllib.parse
 
 import requests
-from common import BOOK_SLUG, ROOT, WRK_DONE_LUA, Database, Server, handle_signals, shop_env, wrk
+from common import (
+    BOOK_SLUG,
+    ROOT,
+    WRK_DONE_LUA,
+    Database,
+    Server,
+    handle_signals,
+    load_arguments,
+    parsed_backends,
+    shop_env,
+    wrk,
+)
 
 sys.path.insert(0, str(ROOT))
 from tests.support.forms import csrf_token  # noqa: E402
@@ -163,19 +173,11 @@ def print_table(backend, rows, args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--sessions", type=int, default=300, help="visitor sessions wrk rotates through")
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per round")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--target", type=float, default=20.0, help="add-to-cart req/s as a %% of hello's")
-    parser.add_argument("--no-fail", action="store_true", help="exit 0 even if the target is missed")
+    parser = load_arguments(__doc__.split("\n\n")[0], sessions=300,
+                            sessions_help="visitor sessions wrk rotates through",
+                            target=20.0, target_help="add-to-cart req/s as a %% of hello's")
     args = parser.parse_args()
-    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
-    if unknown := set(backends) - {"sqlite", "postgresql"}:
-        parser.error(f"unknown backend(s): {', '.join(sorted(unknown))}")
+    backends = parsed_backends(parser, args)
     handle_signals()
     failed = False
     for backend in backends:

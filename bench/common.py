@@ -4,6 +4,7 @@ bench/storefront.py was written first and keeps its own copies for now; these ar
 with the knobs the checkout and add-to-cart benches need (gunicorn environment, worker count).
 """
 
+import argparse
 import http.client
 import os
 import secrets
@@ -171,6 +172,28 @@ def percentile(values, q):
         return float("nan")
     rank = max(1, -(-len(ordered) * q // 100))
     return ordered[int(rank) - 1]
+
+
+def load_arguments(description, *, sessions, sessions_help, target, target_help):
+    """The options every load bench takes (backends, sessions, duration, rounds, connections, workers,
+    target, --no-fail); add a bench's own with `parser.add_argument`, then call `parsed_backends`."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--sessions", type=int, default=sessions, help=sessions_help)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--target", type=float, default=target, help=target_help)
+    parser.add_argument("--no-fail", action="store_true", help="exit 0 even if the target is missed")
+    return parser
+
+
+def parsed_backends(parser, args):
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if unknown := set(backends) - {"sqlite", "postgresql"}:
+        parser.error(f"unknown backend(s): {', '.join(sorted(unknown))}")
+    return backends
 
 
 def handle_signals():

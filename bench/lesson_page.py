@@ -21,7 +21,6 @@ answer or a missed target (--no-fail to report only).
                                           [--workers 2] [--target 25]
 """
 
-import argparse
 import http.client
 import os
 import random
@@ -30,7 +29,19 @@ import sys
 import tempfile
 
 import requests
-from common import BIN, ROOT, WRK_DONE_LUA, Database, Server, handle_signals, run, shop_env, wrk
+from common import (
+    BIN,
+    ROOT,
+    WRK_DONE_LUA,
+    Database,
+    Server,
+    handle_signals,
+    load_arguments,
+    parsed_backends,
+    run,
+    shop_env,
+    wrk,
+)
 from sqlalchemy import text
 
 sys.path.insert(0, str(ROOT))
@@ -235,21 +246,13 @@ def print_table(backend, rows, paths, counts, args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser = load_arguments(__doc__.split("\n\n")[0], sessions=40,
+                            sessions_help="signed-in customers wrk rotates through",
+                            target=25.0, target_help="lesson page req/s as a %% of hello's")
     parser.add_argument("--courses", type=int, default=200, help="synthetic courses of 9 lessons each")
     parser.add_argument("--customers", type=int, default=2000, help="customers owning 3 of them each")
-    parser.add_argument("--sessions", type=int, default=40, help="signed-in customers wrk rotates through")
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per round")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--target", type=float, default=25.0, help="lesson page req/s as a %% of hello's")
-    parser.add_argument("--no-fail", action="store_true", help="exit 0 even if the target is missed")
     args = parser.parse_args()
-    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
-    if unknown := set(backends) - {"sqlite", "postgresql"}:
-        parser.error(f"unknown backend(s): {', '.join(sorted(unknown))}")
+    backends = parsed_backends(parser, args)
     if args.courses < OWNED or args.sessions > args.customers:
         parser.error(f"need at least {OWNED} courses and no more sessions than customers")
     handle_signals()

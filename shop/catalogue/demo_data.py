@@ -160,7 +160,7 @@ def course_description(course):
         else "\n\nThe course opens online as soon as you have paid."
     )
     return (
-        f"{course['summary']}\n\nIn this home-study course you learn {course['body']}. Each lesson pairs "
-        f"short videos with illustrated notes, and a final exam leads to a certificate for "
+        f"{course['summary']}\n\nIn this home-study course you learn {course['body']}. Each lesson is "
+        f"illustrated notes to read at your own pace, and a final exam leads to a certificate for "
         f"{course['ce_hours']} CE hours.\n\n{_LEARN}{learn}{kit}"
     )

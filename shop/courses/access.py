@@ -6,7 +6,7 @@ and the account with that address gets it once the address is verified (accounts
 
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, literal, select, update
 
 from shop.accounts.models import User
 from shop.accounts.signals import email_verified
@@ -35,20 +35,28 @@ def owned_course_ids(email: str | None = None, user: User | None = None) -> set[
     return set(db.session.execute(db.select(CourseAccess.product_id).where(db.or_(*conditions))).scalars())
 
 
-def open_course_ids(user: Any) -> set[int]:
-    """The courses this signed-in customer may open now: access joined to their account.
+def opens(product_id: Any, user_id: Any) -> ColumnElement[bool]:
+    """The access rule as SQL: the course `product_id` is open to the account `user_id` (columns or bound
+    parameters), for queries that check access while they read (the lesson page).
 
-    Only rows joined to the account count (bought while signed in, or joined when the address was
+    Only access joined to the account counts (bought while signed in, or joined when the address was
     verified): an unverified account with someone's address opens nothing of theirs.
     """
+    return exists().where(CourseAccess.product_id == product_id, CourseAccess.user_id == user_id)
+
+
+def open_course_ids(user: Any) -> set[int]:
+    """The courses this signed-in customer may open now."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
-    return set(db.session.scalars(select(CourseAccess.product_id).where(CourseAccess.user_id == user.id)))
+    return set(db.session.scalars(select(Product.id).where(Product.kind == KIND_COURSE, opens(Product.id, user.id))))
 
 
 def can_open(user: Any, product: Product | None) -> bool:
-    """The one access check every course page, lesson, file and exam makes."""
-    return product is not None and product.kind == KIND_COURSE and product.id in open_course_ids(user)
+    """The one access check every course page, file and exam makes (the lesson page asks `opens` in SQL)."""
+    if product is None or product.kind != KIND_COURSE or user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(db.session.scalar(select(opens(literal(product.id), user.id))))
 
 
 def grant(user: User, product: Product, *, actor: Any, note: str = "") -> CourseAccess:

@@ -142,9 +142,18 @@ def add_lesson(module: CourseModule, title: str, *, actor: Any) -> Lesson:
     lesson = Lesson(module_id=module.id, title=title, body_md="", body_html="",
                     position=max((item.position for item in module.lessons), default=-1) + 1)
     db.session.add(lesson)
+    db.session.flush()
+    _count_lessons(module.product_id)
     record(module.product_id, "lesson added", f"“{title}” in “{module.title}”", actor)
     db.session.commit()
     return lesson
+
+
+def _count_lessons(product_id: int) -> None:
+    """The product page's "Lessons" figure follows the lessons the course really has."""
+    product = db.session.get(Product, product_id)
+    if product is not None:
+        product.lesson_count = content.lesson_count(product_id)
 
 
 def update_lesson(lesson: Lesson, *, title: str, body_md: str, minutes: int | None, video_url: str,
@@ -213,6 +222,8 @@ def delete_lesson(lesson: Lesson, *, actor: Any) -> None:
     db.session.execute(update(ExamQuestion).where(ExamQuestion.lesson_id == lesson.id).values(lesson_id=None))
     record(product.id, "lesson deleted", f"“{lesson.title}”", actor)
     db.session.delete(lesson)
+    db.session.flush()
+    _count_lessons(product.id)
     db.session.commit()
     forget_files(keys)
 

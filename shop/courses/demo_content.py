@@ -160,6 +160,7 @@ def load_course_content() -> dict[str, int]:
         spec = BY_SKU[product.sku]
         if product.id not in filled:
             lessons = _add_lessons(product, spec, counts)
+            product.lesson_count = len(lessons)  # the product page states what the course really has
             _add_handout(product, spec, shop_name)
             counts["files"] += 1
             counts["questions"] += _add_exam(product, spec, lessons)

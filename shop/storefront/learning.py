@@ -14,7 +14,7 @@ from shop.core import storage
 from shop.core.forms import ConfirmForm
 from shop.core.timeutil import local_today
 from shop.courses import access as course_access
-from shop.courses import content, evaluations, exams, library
+from shop.courses import content, evaluations, exams, lesson_page, library
 from shop.courses.models import PURPOSE_MATERIAL, CourseFile
 from shop.courses.progress import course_progress, mark_complete, mark_incomplete
 from shop.extensions import db
@@ -64,24 +64,16 @@ def resume(slug):
 
 @bp.get("/<slug>/lessons/<int:lesson_id>")
 def lesson(slug, lesson_id):
-    product = _course(slug)
-    outline = content.outline(product.id)
-    found = outline.lesson(lesson_id)
-    if found is None:
-        abort(404, description="That lesson is not part of this course.")
-    progress = course_progress(current_user.id, product.id)
-    files = content.files_of(product.id)
-    before, after = outline.neighbours(found)
+    page = lesson_page.read(current_user.id, slug, lesson_id) if current_user.is_authenticated else None
+    if page is None:
+        abort(404, description=NOT_FOUND)
     embed = ""
-    if found.video_url:
+    if page.video_url:
         try:
-            embed = content.embed_url(found.video_url)
+            embed = content.embed_url(page.video_url)
         except content.VideoUrlError:
             embed = ""
-    response = current_app.make_response(render_template(
-        "courses/lesson.html", product=product, outline=outline, lesson=found, progress=progress,
-        before=before, after=after, embed=embed, video=content.lesson_video(files, found.id),
-        materials=content.lesson_materials(files, found.id), form=ConfirmForm()))
+    response = current_app.make_response(render_template("courses/lesson.html", page=page, embed=embed))
     response.headers["Content-Security-Policy"] = "frame-src " + " ".join(content.EMBED_FRAME_SOURCES)
     response.headers["Cache-Control"] = "private, no-store"
     return response
