@@ -54,6 +54,10 @@ def create_app(config_name=None, overrides=None):
     os.makedirs(app.config["MEDIA_ROOT"], exist_ok=True)
     if not app.config.get("PRIVATE_MEDIA_ROOT"):
         app.config["PRIVATE_MEDIA_ROOT"] = str(Path(app.config["MEDIA_ROOT"]).resolve().parent / "private")
+    public, private = Path(app.config["MEDIA_ROOT"]).resolve(), Path(app.config["PRIVATE_MEDIA_ROOT"]).resolve()
+    if private == public or public in private.parents:
+        raise SystemExit("Refusing to start: PRIVATE_MEDIA_ROOT is inside MEDIA_ROOT, so /media/ would serve "
+                         "course files and certificates to anyone. Put it beside MEDIA_ROOT instead.")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
 

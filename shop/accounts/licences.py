@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.models import Licence, User
 from shop.core import audit
@@ -89,7 +90,13 @@ def set_licence(user: User, state: str, number: str) -> Licence:
         db.session.add(licence)
     else:
         licence.number = cleaned
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same state added a moment ago (a double click): change that one
+        db.session.rollback()
+        licence = licence_for(user, code)
+        licence.number = cleaned
+        db.session.commit()
     db.session.refresh(user)
     return licence
 

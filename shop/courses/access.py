@@ -23,11 +23,14 @@ class AccessRefused(Refusal):
 
 
 def owned_course_ids(email: str | None = None, user: User | None = None) -> set[int]:
-    """The ids of the courses this customer owns, by their account and by their e-mail address."""
+    """The courses not to sell this customer again: by their account, and by the e-mail address typed at
+    checkout or, once verified, the account's own (an unverified account learns nothing of its address's
+    purchases: they join the account when the address is verified)."""
     conditions = []
     if user is not None:
         conditions.append(CourseAccess.user_id == user.id)
-        email = email or user.email
+        if getattr(user, "email_verified_at", None) is not None:
+            email = email or user.email
     if email:
         conditions.append(CourseAccess.email == email.strip().lower())
     if not conditions:
@@ -45,13 +48,6 @@ def opens(product_id: Any, user_id: Any) -> ColumnElement[bool]:
     return exists().where(CourseAccess.product_id == product_id, CourseAccess.user_id == user_id)
 
 
-def open_course_ids(user: Any) -> set[int]:
-    """The courses this signed-in customer may open now."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return set()
-    return set(db.session.scalars(select(Product.id).where(Product.kind == KIND_COURSE, opens(Product.id, user.id))))
-
-
 def can_open(user: Any, product: Product | None) -> bool:
     """The one access check every course page, file and exam makes (the lesson page asks `opens` in SQL)."""
     if product is None or product.kind != KIND_COURSE or user is None or not getattr(user, "is_authenticated", False):
@@ -67,8 +63,10 @@ def grant(user: User, product: Product, *, actor: Any, note: str = "") -> Course
     existing = db.session.scalar(select(CourseAccess).where(CourseAccess.email == email,
                                                             CourseAccess.product_id == product.id))
     if existing is not None:
-        if existing.user_id is None:
+        if existing.user_id is None:  # bought as a guest with this address: join it to the account
             existing.user_id = user.id
+            audit.record("course linked", "user", user.id, f"{product.title}: bought as a guest with this "
+                         "address, now joined to the account" + (f" ({note})" if note else ""), actor=actor)
             db.session.commit()
             return existing
         raise AccessRefused(f"{user.email} already has {product.title}.", status=409)
@@ -107,12 +105,18 @@ def grant_for_order(order: Any) -> list[int]:
     email = order.email.lower()
     user_id = order.user_id or db.session.scalar(  # bought as a guest with a verified account's address
         select(User.id).where(User.email == email, User.email_verified_at.is_not(None)))
-    owned = set(db.session.execute(select(CourseAccess.product_id).where(CourseAccess.email == email)).scalars())
+    held = {row.product_id: row
+            for row in db.session.scalars(select(CourseAccess).where(CourseAccess.email == email))}
+    owned = set(held)
     granted = []
     for line in order.lines:
         product = db.session.get(Product, line.product_id) if line.product_id else None
         if product is None:
             continue
+        for course_id in sorted(product.course_ids & owned):
+            row = held.get(course_id)
+            if row is not None and row.order_id is None:  # granted by staff ahead of this payment (a check):
+                row.order_id = order.id  # the order carries it now, so refunding the order takes it back
         for course_id in sorted(product.course_ids - owned):
             db.session.add(CourseAccess(email=email, user_id=user_id, product_id=course_id, order_id=order.id))
             owned.add(course_id)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from shop.accounts.licences import US_STATES
-from shop.catalogue.models import Product
+from shop.catalogue.models import KIND_COURSE, Product
 from shop.core import audit
 from shop.core.errors import Refusal
 from shop.core.text import clean_stripped
@@ -44,11 +44,6 @@ class ApprovalError(Refusal):
     """An approval that cannot be saved as given, or removed while certificates refer to it."""
 
 
-def lapsed(approval: Approval, day: date) -> bool:
-    """True when `day` falls outside the approval's dates (not started yet, or expired)."""
-    return not (approval.starts_on <= day <= approval.expires_on)
-
-
 def valid_on(product_id: int, day: date) -> list[Approval]:
     """The course's approvals in force on `day` (start and expiry days included), oldest first."""
     return list(db.session.scalars(
@@ -68,6 +63,14 @@ def expiring(today: date, within_days: int) -> list[Approval]:
         select(Approval).options(joinedload(Approval.product))
         .where(Approval.expires_on >= today, Approval.expires_on <= today + timedelta(days=within_days))
         .order_by(Approval.expires_on, Approval.id)))
+
+
+def uncovered_courses(today: date) -> list[Product]:
+    """Courses on sale with no approval in force today: a customer who passes now gets no certificate."""
+    current = select(Approval.id).where(Approval.product_id == Product.id, Approval.starts_on <= today,
+                                        Approval.expires_on >= today).exists()
+    return list(db.session.scalars(select(Product).where(Product.kind == KIND_COURSE, Product.is_active, ~current)
+                                   .order_by(Product.title)))
 
 
 def _hours(value: Any) -> Decimal | None:

@@ -11,14 +11,15 @@ import contextlib
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.models import User
-from shop.catalogue.models import KIND_COURSE, Product
+from shop.catalogue.models import Product
 from shop.catalogue.signals import course_publishing
 from shop.core import audit, storage
 from shop.core.errors import Refusal
 from shop.core.storage import StorageError
-from shop.courses import content
+from shop.courses import content, exams
 from shop.courses.models import (
     CourseModule,
     Exam,
@@ -53,11 +54,6 @@ def _title(text: str | None, what: str = "a title") -> str:
     return text
 
 
-def get_course(product_id: int | None) -> Product | None:
-    product = db.session.get(Product, product_id) if product_id else None
-    return product if product is not None and product.kind == KIND_COURSE else None
-
-
 def can_publish(product: Product) -> bool:
     """The publishing rule: a course with no lessons cannot be published."""
     return content.lesson_count(product.id) > 0
@@ -65,9 +61,8 @@ def can_publish(product: Product) -> bool:
 
 @course_publishing.connect
 def _refuse_without_lessons(product_id: int | None, **_: Any) -> str | None:
-    if product_id is None or content.lesson_count(product_id) == 0:
-        return NO_LESSONS
-    return None
+    product = db.session.get(Product, product_id) if product_id is not None else None
+    return None if product is not None and can_publish(product) else NO_LESSONS
 
 
 # ---- modules ------------------------------------------------------------------------------------------
@@ -240,17 +235,13 @@ def forget_files(keys: list[str]) -> None:
 
 # ---- the exam -----------------------------------------------------------------------------------------
 
-def exam_of(product: Product) -> Exam | None:
-    return db.session.scalar(select(Exam).where(Exam.product_id == product.id))
-
-
 def save_exam_settings(product: Product, *, pass_percent: int | None, max_attempts: int | None,
                        requires_all_lessons: bool, actor: Any) -> Exam:
     if pass_percent is None or not 1 <= pass_percent <= 100:
         raise AuthoringError("The pass mark is a percentage from 1 to 100.", "pass_percent")
     if max_attempts is None or not 1 <= max_attempts <= 100:
         raise AuthoringError("Allow at least one attempt (and at most 100).", "max_attempts")
-    exam = exam_of(product)
+    exam = exams.exam_of(product.id)
     if exam is None:
         exam = Exam(product_id=product.id)
         db.session.add(exam)
@@ -290,7 +281,7 @@ def save_question(product: Product, question: ExamQuestion | None, *, prompt: st
                   options: list[tuple[str, bool]], actor: Any) -> ExamQuestion:
     """Add (question None) or edit a question: 2-6 answers, exactly one right. Options are kept in place."""
     prompt, filled = _check_question(product, prompt, lesson_id, options)
-    exam = exam_of(product)
+    exam = exams.exam_of(product.id)
     if exam is None:
         exam = Exam(product_id=product.id)
         db.session.add(exam)
@@ -321,12 +312,21 @@ def delete_question(question: ExamQuestion, *, actor: Any) -> None:
 
 def grant_extra_attempt(user: User, product: Product, *, actor: Any) -> int:
     """One more exam attempt for this customer beyond the exam's limit; returns their extra attempts now."""
+    def add_one() -> int:  # in the database, so two clicks at once give two attempts
+        return int(db.session.execute(
+            update(ExamAllowance).where(ExamAllowance.user_id == user.id, ExamAllowance.product_id == product.id)
+            .values(extra_attempts=ExamAllowance.extra_attempts + 1).execution_options(synchronize_session=False)
+        ).rowcount or 0)
+
+    if not add_one():
+        try:
+            with db.session.begin_nested():
+                db.session.add(ExamAllowance(user_id=user.id, product_id=product.id, extra_attempts=1))
+        except IntegrityError:  # the other click made the row first
+            add_one()
     row = db.session.scalar(select(ExamAllowance).where(ExamAllowance.user_id == user.id,
-                                                        ExamAllowance.product_id == product.id))
-    if row is None:
-        row = ExamAllowance(user_id=user.id, product_id=product.id, extra_attempts=0)
-        db.session.add(row)
-    row.extra_attempts = (row.extra_attempts or 0) + 1
+                                                        ExamAllowance.product_id == product.id)
+                            .execution_options(populate_existing=True))
     audit.record("exam attempt granted", "product", product.id,
                  f"{user.email}: {row.extra_attempts} extra attempt{'s' if row.extra_attempts != 1 else ''}",
                  actor=actor)

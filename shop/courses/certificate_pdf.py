@@ -17,6 +17,7 @@ import segno
 from fpdf import FPDF
 
 from shop.accounts.licences import state_name
+from shop.core.timeutil import to_shop_time
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 SERIF_FILES = {"": "DejaVuSerif.ttf", "B": "DejaVuSerif-Bold.ttf", "I": "DejaVuSerif-Italic.ttf",
@@ -41,6 +42,13 @@ def long_date(day: date | datetime | None) -> str:
 
 
 class _Page(FPDF):
+    tz_name = "UTC"  # the shop's time zone, for the moments printed (a reissue, a revocation)
+
+    def moment(self, value: datetime | None) -> str:
+        """A stored (UTC) moment as the shop's calendar date, as the web pages show it."""
+        local = to_shop_time(value, self.tz_name)
+        return long_date(local.date()) if local else ""
+
     def __init__(self) -> None:
         super().__init__(orientation="L", unit="mm", format="Letter")
         self.set_auto_page_break(False)
@@ -108,7 +116,7 @@ def _heading(pdf: _Page, certificate: Any, shop_name: str) -> float:
     _rule(pdf, 55, 90)
     y = 58
     if certificate.revision > 1:
-        when = long_date(certificate.reissued_at)
+        when = pdf.moment(certificate.reissued_at)
         pdf.line_of(f"Revised certificate (revision {certificate.revision})" + (f", reissued {when}" if when else ""),
                     y, 9, family=pdf.sans, color=MUTED)
         y += 4
@@ -197,14 +205,15 @@ def _verification(pdf: _Page, certificate: Any, verify_url: str) -> None:
 def _revoked_mark(pdf: _Page, certificate: Any) -> None:
     with pdf.rotation(24, PAGE_W / 2, PAGE_H / 2), pdf.local_context(fill_opacity=0.18):
         pdf.line_of("REVOKED", PAGE_H / 2 - 20, 110, family=pdf.sans, style="B", color=(190, 20, 20))
-    pdf.line_of(f"This certificate was revoked on {long_date(certificate.revoked_at)} and is no longer valid.",
+    pdf.line_of(f"This certificate was revoked on {pdf.moment(certificate.revoked_at)} and is no longer valid.",
                 PAGE_H - 22, 10, family=pdf.sans, style="B", color=(170, 20, 20))
 
 
 def render(certificate: Any, *, verify_url: str, signature_png: bytes | None, signatory: str, signatory_title: str,
-           shop_name: str) -> bytes:
+           shop_name: str, tz_name: str = "UTC") -> bytes:
     """The certificate as PDF bytes."""
     pdf = _Page()
+    pdf.tz_name = tz_name
     pdf.set_title(pdf.text_of(f"Certificate of Achievement {certificate.number}"))
     pdf.set_author(pdf.text_of(certificate.provider_name))
     pdf.set_subject(pdf.text_of(certificate.approved_title))

@@ -27,9 +27,9 @@ from shop.core import audit, storage
 from shop.core.errors import Refusal
 from shop.core.models import ShopSetting
 from shop.core.text import one_line
-from shop.core.timeutil import utcnow
+from shop.core.timeutil import local_today, utcnow
 from shop.courses import approvals, certificate_pdf
-from shop.courses.models import Approval, Certificate
+from shop.courses.models import Approval, Certificate, ExamAttempt
 from shop.extensions import db
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -83,7 +83,12 @@ def _unused_number() -> str:
 # ---- issuing ---------------------------------------------------------------------------------
 
 def participant_name(user: User) -> str:
-    return (user.licence_name or user.full_name or user.email or "").strip()
+    """The name a certificate prints: as on the licence, else the account's name ("" when neither is known)."""
+    return (user.licence_name or user.full_name or "").strip()
+
+
+NAME_NEEDED = ("Before the exam, tell us your name exactly as it appears on your licence: your certificate "
+               "prints it.")
 
 
 def _licence_for(user: User, approval: Approval) -> tuple[str, str]:
@@ -103,14 +108,22 @@ def _copy_participant(certificate: Certificate, user: User, approval: Approval) 
     certificate.licence_number = number
 
 
+APPROVAL_FIELDS = ("approved_title", "ce_hours", "course_type", "body", "body_statement", "provider_name",
+                   "provider_number", "provider_contact", "cebroker_tracking_number")
+
+
+def _copy_approval(certificate: Certificate, approval: Approval) -> list[str]:
+    """Print what the approval says; returns the fields that changed."""
+    changed = [name for name in APPROVAL_FIELDS if getattr(certificate, name) != getattr(approval, name)]
+    for name in APPROVAL_FIELDS:
+        setattr(certificate, name, getattr(approval, name))
+    return changed
+
+
 def _from_approval(user: User, approval: Approval, attempt: Any, today: date) -> Certificate:
-    certificate = Certificate(
-        number=_unused_number(), user_id=user.id, product_id=approval.product_id, approval_id=approval.id,
-        attempt_id=getattr(attempt, "id", None), approved_title=approval.approved_title,
-        ce_hours=approval.ce_hours, course_type=approval.course_type, body=approval.body,
-        body_statement=approval.body_statement, provider_name=approval.provider_name,
-        provider_number=approval.provider_number, provider_contact=approval.provider_contact,
-        cebroker_tracking_number=approval.cebroker_tracking_number, completed_on=today)
+    certificate = Certificate(number=_unused_number(), user_id=user.id, product_id=approval.product_id,
+                              approval_id=approval.id, attempt_id=getattr(attempt, "id", None), completed_on=today)
+    _copy_approval(certificate, approval)
     _copy_participant(certificate, user, approval)
     return certificate
 
@@ -140,6 +153,28 @@ def issue_for_pass(user: User, product: Product, attempt: Any, *, today: date) -
     return _of_user_for_product(user, product.id)
 
 
+def issue_waiting(user: User, product: Product, *, actor: Any, tz_name: str) -> list[Certificate]:
+    """Staff issue the certificates of a pass made while no approval was in force, once one covers the day
+    of the pass (the completion date stays the day they passed). Audited; commits. Refused (409) when
+    there is no pass, or still no approval covering that day."""
+    attempt = db.session.scalar(select(ExamAttempt).where(
+        ExamAttempt.user_id == user.id, ExamAttempt.product_id == product.id, ExamAttempt.passed.is_(True))
+        .order_by(ExamAttempt.id))
+    if attempt is None:
+        raise CertificateError(f"{user.email} has not passed the exam of {product.title}.", status=409)
+    passed_on = local_today(tz_name, attempt.submitted_at)
+    before = {c.id for c in _of_user_for_product(user, product.id)}
+    issued = [c for c in issue_for_pass(user, product, attempt, today=passed_on) if c.id not in before]
+    if not issued:
+        db.session.rollback()
+        raise CertificateError(f"No approval of {product.title} covers {passed_on:%B %-d, %Y}, the day "
+                               f"{user.email} passed: correct the approval's dates first.", status=409)
+    audit.record("certificate issued", "user", user.id, f"{product.title}: " + ", ".join(c.number for c in issued)
+                 + f" (passed {passed_on:%Y-%m-%d})", actor=actor)
+    db.session.commit()
+    return issued
+
+
 # ---- finding ---------------------------------------------------------------------------------
 
 def for_user(user: User) -> list[Certificate]:
@@ -165,21 +200,27 @@ def of_user(user: Any, number: str | None) -> Certificate | None:
 
 # ---- staff: reissue and revoke -----------------------------------------------------------------
 
-def reissue(certificate: Certificate, *, actor: Any) -> Certificate:
-    """Same number, next revision, the participant's name and licence from their profile now, a new PDF."""
+def reissue(certificate: Certificate, *, actor: Any, from_approval: bool = False) -> Certificate:
+    """Same number, next revision, the participant's name and licence from their profile now, a new PDF.
+
+    With `from_approval`, also what the approval says now (a corrected title or hours): the certificate
+    must print the approval, and a mismatch is what boards reject."""
     if certificate.is_revoked:
         raise CertificateError("A revoked certificate cannot be reissued.", status=409)
     approval = db.session.get(Approval, certificate.approval_id)
     user = db.session.get(User, certificate.user_id)
-    before = (certificate.participant_name, certificate.licence_number)
+    before = certificate.participant_name
     _copy_participant(certificate, user, approval)
+    changed = _copy_approval(certificate, approval) if from_approval else []
     certificate.revision += 1
     certificate.reissued_at = utcnow()
     _store_pdf(certificate)
+    notes = [f"name {before} → {certificate.participant_name}"] if before != certificate.participant_name else []
+    if changed:
+        notes.append("from the approval: " + ", ".join(name.replace("_", " ") for name in changed))
     audit.record("certificate reissued", ENTITY, certificate.id,
-                 f"{certificate.number} revision {certificate.revision}"
-                 + (f": name {before[0]} → {certificate.participant_name}" if before[0] != certificate.participant_name
-                    else ""), actor=actor)
+                 f"{certificate.number} revision {certificate.revision}" + (": " + "; ".join(notes) if notes else ""),
+                 actor=actor)
     db.session.commit()
     return certificate
 
@@ -214,7 +255,8 @@ def _render(certificate: Certificate) -> bytes:
     return certificate_pdf.render(certificate, verify_url=verify_url(certificate), signature_png=image,
                                   signatory=name or certificate.provider_name,
                                   signatory_title=title or "Approved provider",
-                                  shop_name=current_app.config["SHOP_NAME"])
+                                  shop_name=current_app.config["SHOP_NAME"],
+                                  tz_name=current_app.config["SHOP_TIMEZONE"])
 
 
 def _drop_pdf(certificate: Certificate) -> None:

@@ -129,10 +129,6 @@ def course_materials(files: list[CourseFile]) -> list[CourseFile]:
     return [f for f in files if f.purpose == PURPOSE_MATERIAL and f.lesson_id is None]
 
 
-def lesson_materials(files: list[CourseFile], lesson_id: int) -> list[CourseFile]:
-    return [f for f in files if f.purpose == PURPOSE_MATERIAL and f.lesson_id == lesson_id]
-
-
 def lesson_video(files: list[CourseFile], lesson_id: int) -> CourseFile | None:
     return next((f for f in files if f.purpose == PURPOSE_VIDEO and f.lesson_id == lesson_id), None)
 

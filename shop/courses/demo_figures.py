@@ -88,21 +88,36 @@ def _steps(draw, labels):
             _arrow(draw, (left + box_width + 4, 285), (left + box_width + gap - 4, 285), head=12 if gap < 50 else 16)
 
 
+def _dashed(draw, start, end, fill, width=3, dash=14):
+    length = math.dist(start, end)
+    steps = max(int(length // dash), 1)
+    for index in range(0, steps, 2):
+        a, b = index / steps, min((index + 1) / steps, 1)
+        draw.line([(start[0] + (end[0] - start[0]) * a, start[1] + (end[1] - start[1]) * a),
+                   (start[0] + (end[0] - start[0]) * b, start[1] + (end[1] - start[1]) * b)], fill=fill, width=width)
+
+
 def _muscle(draw, name, point, referral):
-    draw.ellipse((90, 150, 520, 470), fill=WARM_SOFT)  # the referral zone, shaded behind the muscle
-    draw.text((100, 480), referral, font=_font(20), fill=WARM)
-    body = [(140, 300), (220, 225), (330, 205), (440, 225), (520, 300), (440, 375), (330, 395), (220, 375)]
+    """The muscle with its taut band and trigger point on the left; the pain it refers, away from it."""
+    _centred(draw, (40, 120, 500, 170), name, _font(26, bold=True))
+    body = [(70, 300), (150, 225), (260, 205), (370, 225), (450, 300), (370, 375), (260, 395), (150, 375)]
     draw.polygon(body, fill=(236, 170, 160), outline=INK)
-    draw.line([(80, 300), (140, 300)], fill=INK, width=8)  # tendons at each end
-    draw.line([(520, 300), (580, 300)], fill=INK, width=8)
-    for offset in (-50, -25, 0, 25, 50):  # fibres
-        draw.line([(170, 300 + offset * 0.6), (490, 300 + offset * 0.6)], fill=(205, 120, 110), width=2)
-    draw.ellipse((345, 270, 385, 310), fill=WARM, outline=INK, width=2)
-    draw.ellipse((325, 250, 405, 330), outline=WARM, width=3)
-    _arrow(draw, (640, 215), (410, 280), fill=INK, width=3, head=14)
-    _centred(draw, (560, 120, 940, 210), point, _font(24, bold=True), fill=WARM)
-    _centred(draw, (600, 240, 920, 420), name, _font(28, bold=True))
-    draw.text((600, 420), "taut band along the fibres", font=_font(20), fill=INK)
+    draw.line([(20, 300), (70, 300)], fill=INK, width=8)  # tendons at each end
+    draw.line([(450, 300), (500, 300)], fill=INK, width=8)
+    for offset in (-50, -25, 25, 50):  # fibres
+        draw.line([(100, 300 + offset * 0.6), (420, 300 + offset * 0.6)], fill=(205, 120, 110), width=2)
+    draw.line([(100, 300), (420, 300)], fill=(150, 60, 50), width=7)  # the taut band
+    draw.ellipse((240, 280, 280, 320), fill=WARM, outline=INK, width=2)  # the trigger point, in the band
+    _dashed(draw, (160, 300), (150, 440), INK, width=2)
+    draw.text((60, 448), "taut band along the fibres", font=_font(20), fill=INK)
+    _centred(draw, (340, 430, 580, 470), point, _font(24, bold=True), fill=WARM)
+    _dashed(draw, (430, 436), (274, 316), WARM, width=3)
+    zone = (640, 250, 900, 420)  # where the client feels it: elsewhere
+    draw.ellipse(zone, fill=WARM_SOFT, outline=WARM, width=3)
+    _centred(draw, (600, 430, 940, 500), referral, _font(20), fill=WARM)
+    _dashed(draw, (285, 295), (630, 330), WARM, width=4)
+    _arrow(draw, (600, 326), (636, 331), fill=WARM, width=4, head=14)
+    _centred(draw, (520, 180, 940, 240), "pain felt away from the point", _font(20, bold=True), fill=WARM)
 
 
 def _cycle(draw, labels):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -19,7 +19,7 @@ from shop.catalogue.models import Product
 from shop.core.errors import Refusal
 from shop.core.timeutil import utcnow
 from shop.courses import certificates
-from shop.courses.models import Exam, ExamAllowance, ExamAttempt, ExamQuestion, Lesson
+from shop.courses.models import CourseModule, Exam, ExamAllowance, ExamAttempt, ExamQuestion, Lesson
 from shop.courses.progress import CourseProgress
 from shop.extensions import db
 
@@ -38,6 +38,7 @@ class ExamState:
     passed: bool
     open_attempt: ExamAttempt | None
     blocked_by: str  # why it cannot be started now, or ""
+    out_of_attempts: bool = False  # only staff can help now (another attempt)
 
     @property
     def left(self) -> int:
@@ -90,12 +91,18 @@ def state(user_id: int, product_id: int, progress: CourseProgress) -> ExamState:
                    "another attempt.")
     else:
         blocked = ""
+    used_up = exam is not None and not passed and open_attempt is None and len(submitted) >= allowed
     return ExamState(exam=exam, used=len(submitted), allowed=allowed, passed=passed, open_attempt=open_attempt,
-                     blocked_by=blocked)
+                     blocked_by=blocked, out_of_attempts=used_up)
 
 
-def start(user_id: int, product: Product, progress: CourseProgress) -> ExamAttempt:
-    """The attempt to sit now: the open one, or a new one with its own random order. Commits."""
+def start(user: Any, product: Product, progress: CourseProgress) -> ExamAttempt:
+    """The attempt to sit now: the open one, or a new one with its own random order. Commits.
+
+    Refused until the customer has given the name their certificate will print."""
+    if not certificates.participant_name(user):
+        raise ExamRefused(certificates.NAME_NEEDED, status=409)
+    user_id = user.id
     current = state(user_id, product.id, progress)
     if current.open_attempt is not None and not current.passed:
         return current.open_attempt
@@ -166,19 +173,21 @@ def submit(user: Any, product: Product, attempt: ExamAttempt, answers: dict[str,
     """Score the attempt once; on a pass, issue the certificates. Commits."""
     if attempt.submitted_at is not None:
         return attempt
-    missing = len(attempt.layout) - len(answers)
+    exam = exam_of(product.id)
+    right = {o.question_id: o.id for q in exam.questions for o in q.options if o.is_correct} if exam else {}
+    asked = [question_id for question_id, _ in attempt.layout if question_id in right]  # a deleted one: not asked
+    missing = sum(1 for question_id in asked if str(question_id) not in answers)
     if missing:
         raise ExamRefused(f"Answer every question before you submit: {missing} "
                           f"question{'s' if missing != 1 else ''} left unanswered.", status=422)
-    exam = exam_of(product.id)
-    right = {o.question_id: o.id for q in exam.questions for o in q.options if o.is_correct} if exam else {}
-    correct = sum(1 for question_id, _ in attempt.layout if answers.get(str(question_id)) == right.get(question_id))
-    total = len(attempt.layout)
+    correct = sum(1 for question_id in asked if answers.get(str(question_id)) == right[question_id])
+    total = len(asked)
     score = (100 * correct) // total if total else 0
     passed = bool(exam) and score >= exam.pass_percent
     claimed = db.session.execute(
         update(ExamAttempt).where(ExamAttempt.id == attempt.id, ExamAttempt.submitted_at.is_(None))
-        .values(submitted_at=utcnow(), answers=answers, correct=correct, score_percent=score, passed=passed)
+        .values(submitted_at=utcnow(), answers=answers, correct=correct, total=total, score_percent=score,
+                passed=passed)
         .execution_options(synchronize_session=False))
     if not claimed.rowcount:  # submitted a moment ago by the same customer's other click
         db.session.rollback()
@@ -202,10 +211,5 @@ def lessons_to_review(attempt: ExamAttempt) -> list[Lesson]:
                      if q.lesson_id and attempt.answers.get(str(q.id)) != right[q.id]}
     if not wrong_lessons:
         return []
-    return list(db.session.scalars(select(Lesson).where(Lesson.id.in_(wrong_lessons))
-                                   .order_by(Lesson.module_id, Lesson.position, Lesson.id)))
-
-
-def passed_count(user_id: int) -> int:
-    return int(db.session.scalar(select(func.count(ExamAttempt.id)).where(
-        ExamAttempt.user_id == user_id, ExamAttempt.passed.is_(True))) or 0)
+    return list(db.session.scalars(select(Lesson).join(CourseModule).where(Lesson.id.in_(wrong_lessons))
+                                   .order_by(CourseModule.position, CourseModule.id, Lesson.position, Lesson.id)))

@@ -8,9 +8,10 @@ certifies (name, approved title, hours, provider) when it is issued, so later ed
 profile never change a certificate already given: records are kept, never deleted.
 """
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.core import stamp
 from shop.core.timeutil import utcnow
 from shop.extensions import db
 
@@ -276,3 +277,14 @@ class CourseEvaluation(db.Model):
 
 COURSE_TABLES = ("course_modules", "lessons", "course_files", "exams", "exam_questions", "exam_options",
                  "course_approvals")
+
+
+def _stamp_columns():
+    """The courses' part of the storefront stamp (shop.core.stamp): product pages show current approvals."""
+    return (
+        db.select(func.count(Approval.id)).scalar_subquery(),
+        db.select(func.max(Approval.updated_at)).scalar_subquery(),
+    )
+
+
+stamp.register(_stamp_columns, ("course_approvals",))

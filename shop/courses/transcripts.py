@@ -157,4 +157,4 @@ def transcript(user: Any, choice: str | Sequence[date | None] | None, *, today: 
     """The customer's transcript for a cycle code or a (start, end) range."""
     resolved = resolve(choice)
     grouped = periods(resolved, certificate_records.for_user(user), today=today)
-    return Transcript(certificate_records.participant_name(user), heading_for(resolved), grouped)
+    return Transcript(certificate_records.participant_name(user) or user.email, heading_for(resolved), grouped)

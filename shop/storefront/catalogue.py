@@ -3,7 +3,9 @@
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 
 from shop.catalogue import services
-from shop.catalogue.models import KIND_COMBO, KIND_LABELS, KIND_PLURALS
+from shop.catalogue.models import KIND_COMBO, KIND_COURSE, KIND_LABELS, KIND_PLURALS
+from shop.core.timeutil import local_today
+from shop.courses import approvals as course_approvals
 from shop.promotions import offers as promotion_offers
 from shop.web import pagecache
 
@@ -79,6 +81,8 @@ def product(slug):
             related=services.related_products(item),
             kind_labels=KIND_LABELS,
             offer=promotion_offers.product_offer(item),
+            approvals=course_approvals.valid_on(item.id, local_today(current_app.config["SHOP_TIMEZONE"]))
+            if item.kind == KIND_COURSE else [],
         )
 
     return pagecache.cached_page(("product", slug), render)

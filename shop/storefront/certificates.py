@@ -172,13 +172,16 @@ def transcript_pdf():
 # ---- public verification ------------------------------------------------------------------------
 
 def _lookup(number):
-    """(certificate or None, refused): counts one lookup against the visitor's IP address."""
+    """(certificate or None, refused). Only a number that finds nothing counts against the visitor's IP
+    address: guessing is limited, while a board checking real certificates (or QR scans) never is."""
     ip = request.remote_addr or ""
     if exceeded(VERIFY_PER_IP, ip):
         return None, True
-    hit(VERIFY_PER_IP, ip)
-    db.session.commit()
-    return records.by_number(number), False
+    certificate = records.by_number(number)
+    if certificate is None:
+        hit(VERIFY_PER_IP, ip)
+        db.session.commit()
+    return certificate, False
 
 
 def _too_many(form):

@@ -14,7 +14,7 @@ from shop.core import storage
 from shop.core.forms import ConfirmForm
 from shop.core.timeutil import local_today
 from shop.courses import access as course_access
-from shop.courses import content, evaluations, exams, lesson_page, library
+from shop.courses import certificates, content, evaluations, exams, lesson_page, library
 from shop.courses.models import PURPOSE_MATERIAL, CourseFile
 from shop.courses.progress import course_progress, mark_complete, mark_incomplete
 from shop.extensions import db
@@ -47,7 +47,8 @@ def course(slug):
     return render_template("courses/course.html", product=product, outline=outline, progress=progress,
                            materials=content.course_materials(files),
                            exam=exams.state(current_user.id, product.id, progress),
-                           certificates=library.certificates_of(current_user.id, product.id))
+                           certificates=library.certificates_of(current_user.id, product.id),
+                           evaluated=evaluations.of(current_user.id, product.id) is not None)
 
 
 @bp.get("/<slug>/continue")
@@ -133,14 +134,16 @@ def exam(slug):
         if not form.validate_on_submit():
             abort(400, description="That form has expired. Reload the page and try again.")
         try:
-            attempt = exams.start(current_user.id, product, progress)
+            attempt = exams.start(current_user, product, progress)
         except exams.ExamRefused as refusal:
             flash(refusal.message, "error")
             return redirect(url_for(".exam", slug=slug)), 303
         return redirect(url_for(".attempt", slug=slug, attempt_id=attempt.id), 303)
     state = exams.state(current_user.id, product.id, progress)
     return render_template("courses/exam_start.html", product=product, progress=progress, state=state,
-                           attempts=exams.attempts_for(current_user.id, product.id), form=form)
+                           attempts=exams.attempts_for(current_user.id, product.id), form=form,
+                           name_needed=not certificates.participant_name(current_user),
+                           certificate_name=certificates.participant_name(current_user))
 
 
 @bp.route("/<slug>/exam/<int:attempt_id>", methods=["GET", "POST"])

@@ -32,3 +32,16 @@ def test_gunicorn_entry_point_says_why_in_one_line_when_the_key_is_missing(tmp_p
     lines = [line for line in result.stderr.strip().splitlines() if line]
     assert len(lines) == 1
     assert lines[0].startswith("Refusing to start: SECRET_KEY")
+
+
+@pytest.mark.parametrize("inside", ["", "private", "a/b"])
+def test_the_private_store_may_not_sit_inside_the_public_media_folder(inside, tmp_path):
+    with pytest.raises(SystemExit) as stop:
+        create_app("test", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "MEDIA_ROOT": str(tmp_path / "media"),
+                            "PRIVATE_MEDIA_ROOT": str(tmp_path / "media" / inside)})
+    assert "PRIVATE_MEDIA_ROOT is inside MEDIA_ROOT" in str(stop.value)
+
+
+def test_the_private_store_defaults_to_a_folder_beside_the_public_one(tmp_path):
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "MEDIA_ROOT": str(tmp_path / "media")})
+    assert app.config["PRIVATE_MEDIA_ROOT"] == str(tmp_path / "private")

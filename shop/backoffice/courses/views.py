@@ -10,11 +10,11 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 
 from shop.accounts.access import role_required
 from shop.accounts.models import ROLE_ADMIN
-from shop.backoffice.courses import bp, forms, views_content, views_exam, views_learners
-from shop.backoffice.courses.reading import course_or_404, evaluations, evaluations_csv, overview
+from shop.backoffice.courses import bp, course_or_404, forms, views_content, views_exam, views_learners
 from shop.core.errors import Refusal
 from shop.core.timeutil import local_today
 from shop.courses import cebroker, certificates
+from shop.reports.courses import evaluations, evaluations_csv, overview
 from shop.web.helpers import attach, current_actor
 
 ROUTES = (views_content, views_exam, views_learners)  # their routes join the blueprint with this module

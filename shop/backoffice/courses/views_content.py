@@ -12,8 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from shop.accounts.access import role_required
 from shop.accounts.models import ROLE_ADMIN
-from shop.backoffice.courses import bp, forms
-from shop.backoffice.courses.reading import EXPIRED, confirmed, course_or_404
+from shop.backoffice.courses import EXPIRED, bp, confirmed, course_or_404, forms
 from shop.core import audit, storage
 from shop.core.forms import ConfirmForm
 from shop.courses import authoring, content, course_files

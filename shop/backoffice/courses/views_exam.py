@@ -8,12 +8,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from shop.accounts.access import role_required
 from shop.accounts.models import ROLE_ADMIN
-from shop.backoffice.courses import bp, forms
-from shop.backoffice.courses.reading import confirmed, course_or_404
+from shop.backoffice.courses import bp, confirmed, course_or_404, forms
 from shop.core import audit
 from shop.core.forms import ConfirmForm, choices
 from shop.core.timeutil import local_today
-from shop.courses import approvals, authoring, content
+from shop.courses import approvals, authoring, content, exams
 from shop.courses.approvals import ApprovalError
 from shop.courses.authoring import AuthoringError
 from shop.courses.models import Approval
@@ -50,7 +49,7 @@ def _options(form):
 
 
 def _exam_page(product, *, settings_form=None, question_form=None, question=None, status=200, **context):
-    exam = authoring.exam_of(product)
+    exam = exams.exam_of(product.id)
     if settings_form is None:
         settings_form = forms.ExamSettingsForm(formdata=None, obj=exam) if exam else forms.ExamSettingsForm(
             formdata=None)

@@ -4,22 +4,14 @@ Every action is a POST with its CSRF token, calls one service (shop.courses.acce
 certificates), is audited there, and comes back to the learner's page with a flash saying what happened.
 """
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 
 from shop.accounts import admin as accounts_admin
-from shop.backoffice.courses import bp, forms
-from shop.backoffice.courses.reading import (
-    EXPIRED,
-    certificate_of,
-    confirmed,
-    course_or_404,
-    courses,
-    learner,
-    user_or_404,
-)
+from shop.backoffice.courses import EXPIRED, bp, certificate_of, confirmed, course_or_404, forms, user_or_404
 from shop.core.errors import Refusal
 from shop.core.forms import ConfirmForm, choices
 from shop.courses import access, authoring, certificates
+from shop.reports.courses import courses, learner
 from shop.web.helpers import current_actor, page_arg, text_arg
 
 PER_PAGE = 25
@@ -99,6 +91,20 @@ def extra_attempt(user_id, product_id):
     extra = authoring.grant_extra_attempt(user, product, actor=current_actor())
     flash(f"{user.email} has one more attempt at the exam of “{product.title}” ({extra} extra in all).", "success")
     return _back(user, "courses")
+
+
+@bp.post("/learners/<int:user_id>/courses/<int:product_id>/issue-certificate")
+def issue_certificate(user_id, product_id):
+    """A pass made while no approval was in force: its certificate, once an approval covers that day."""
+    user, product = user_or_404(user_id), course_or_404(product_id)
+    confirmed()
+    try:
+        issued = certificates.issue_waiting(user, product, actor=current_actor(),
+                                            tz_name=current_app.config["SHOP_TIMEZONE"])
+    except Refusal as error:
+        return _refused(user, error)
+    flash(f"Certificate {', '.join(c.number for c in issued)} issued to {user.email}.", "success")
+    return _back(user, "certificates")
 
 
 @bp.get("/learners/<int:user_id>/certificates/<int:certificate_id>.pdf")

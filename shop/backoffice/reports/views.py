@@ -11,12 +11,14 @@ from shop.catalogue import stock_admin
 from shop.core.settings import get_setting
 from shop.core.timeutil import local_today
 from shop.courses import approvals
+from shop.reports import courses as course_reports
 from shop.reports import dashboard, sales
 
 QUICK_LINKS = (  # (endpoint, label, roles): shown when the endpoint exists and the user has the role
     ("phone.new_order", "Take a phone order", (ROLE_STAFF,)),
     ("desk.orders", "Orders to handle", (ROLE_STAFF,)),
     ("stock.books", "Adjust stock", (ROLE_STAFF,)),
+    ("courses_admin.learners", "Find a learner (courses, certificates)", (ROLE_STAFF,)),
     ("catalogue_admin.new_product_choice", "Add a product", (ROLE_MARKETING,)),
     ("marketing.promotions", "Promotions", (ROLE_MARKETING,)),
     ("users.index", "Users and roles", (ROLE_ADMIN,)),
@@ -30,12 +32,14 @@ def _tz():
 @bp.get("/", endpoint="dashboard")
 def dashboard_page():
     today = local_today(_tz())
-    expiring = (approvals.expiring(today, current_app.config["APPROVAL_WARNING_DAYS"])
-                if has_role(current_user, ROLE_STAFF) else [])  # staff renew approvals with the boards
+    staff = has_role(current_user, ROLE_STAFF)  # staff renew approvals with the boards and issue certificates
     return render_template(
         "backoffice/reports/dashboard.html", counts=dashboard.counts(_tz()), today=today.isoformat(),
         low_stock=stock_admin.low_stock_books(), default_threshold=get_setting("LOW_STOCK_THRESHOLD"),
-        quick_links=QUICK_LINKS, today_date=today, expiring_approvals=expiring,
+        quick_links=QUICK_LINKS, today_date=today,
+        expiring_approvals=approvals.expiring(today, current_app.config["APPROVAL_WARNING_DAYS"]) if staff else [],
+        uncovered_courses=approvals.uncovered_courses(today) if staff else [],
+        waiting_certificates=course_reports.waiting_for_certificates() if staff else [],
     )
 
 

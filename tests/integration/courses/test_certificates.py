@@ -200,3 +200,22 @@ def test_for_user_lists_the_customers_certificates_only(course, approval):
     issue(other, course)
     assert [c.user_id for c in certificates.for_user(user)] == [user.id]
     assert certificates.of_user(user, certificates.for_user(other)[0].number) is None
+
+
+def test_a_reissue_from_the_approval_prints_the_corrected_title_and_hours_under_the_same_number(
+        course, approval, staff):
+    [certificate] = issue(UserFactory(), course)
+    number = certificate.number
+    approvals.update(approval, {"approved_title": "Myofascial Release of the Lumbar Region",
+                                "ce_hours": Decimal("7")}, actor=staff)
+    certificates.reissue(certificate, actor=staff)
+    assert certificate.approved_title == "Myofascial Release of the Low Back"  # a plain reissue: the name only
+    certificates.reissue(certificate, actor=staff, from_approval=True)
+    assert (certificate.number, certificate.revision) == (number, 3)
+    assert (certificate.approved_title, certificate.ce_hours) == ("Myofascial Release of the Lumbar Region",
+                                                                  Decimal("7.00"))
+    text = " ".join(pdf_text(certificates.pdf(certificate)).split())
+    assert "Myofascial Release of the Lumbar Region" in text and "7 CE hours" in text
+    summary = db.session.scalar(db.select(AuditEntry.summary).where(AuditEntry.action == "certificate reissued")
+                                .order_by(AuditEntry.id.desc()))
+    assert "from the approval: approved title, ce hours" in summary

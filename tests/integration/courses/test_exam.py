@@ -113,7 +113,7 @@ def test_the_page_never_holds_the_right_answers_and_each_attempt_has_its_own_ord
         page = client.get(url).get_data(as_text=True)
         form = soup(page).select_one("form.exam-form")
         for field in form.find_all("input"):
-            assert set(field.attrs) <= {"type", "name", "value", "checked", "id"}, field
+            assert set(field.attrs) <= {"type", "name", "value", "checked", "id", "required"}, field
             assert field["type"] in ("radio", "hidden")
         assert "correct" not in str(form).lower()
         orders.append([(f.find("input")["name"], [i["value"] for i in f.find_all("input")])
@@ -176,3 +176,31 @@ def test_someone_elses_attempt_is_404(app, taker):
     log_in(client, other.email, DEFAULT_PASSWORD)
     assert client.get(url).status_code == 404
     assert client.get(url + "/result").status_code == 404
+
+
+def test_the_exam_waits_for_the_name_the_certificate_prints_and_shows_it(app, taker):
+    exam_for(taker["course"], questions=4, requires_all_lessons=False)
+    client = taker["client"]
+    page = client.get("/my/courses/tp/exam").get_data(as_text=True)
+    assert "Your certificate will print your name as <strong>Pat Therapist</strong>" in page
+    taker["user"].full_name = ""
+    db.session.commit()
+    page = client.get("/my/courses/tp/exam").get_data(as_text=True)
+    assert "Add your name and licence" in page
+    refused = client.post("/my/courses/tp/exam", data={"csrf_token": csrf_token(page)})
+    assert refused.status_code == 303 and db.session.scalar(db.select(db.func.count(ExamAttempt.id))) == 0
+    assert "exactly as it appears on your licence" in client.get("/my/courses/tp/exam").get_data(as_text=True)
+
+
+def test_a_question_deleted_during_an_attempt_is_simply_not_asked(taker):
+    exam = exam_for(taker["course"], questions=4, requires_all_lessons=False)
+    client = taker["client"]
+    url = _start(client)
+    answers = _answers(client, url, right_count=4)
+    dropped = exam.questions[0]
+    answers.pop(f"q{dropped.id}")
+    db.session.delete(dropped)
+    db.session.commit()
+    assert client.post(url, data=answers).status_code == 303
+    [attempt] = db.session.scalars(db.select(ExamAttempt)).all()
+    assert (attempt.correct, attempt.total, attempt.score_percent, attempt.passed) == (3, 3, 100, True)

@@ -7,7 +7,14 @@ from shop.core.timeutil import utcnow
 from shop.courses import access
 from shop.courses.models import CourseEvaluation, CourseFile, ExamAttempt, LessonProgress
 from shop.extensions import db
-from tests.factories import DEFAULT_PASSWORD, UserFactory, course_with_lessons, exam_for, grant_course
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    ApprovalFactory,
+    UserFactory,
+    course_with_lessons,
+    exam_for,
+    grant_course,
+)
 from tests.support.forms import csrf_token, log_in, soup
 
 VIDEO = bytes(range(256)) * 40  # 10,240 bytes standing in for an MP4
@@ -77,7 +84,8 @@ def test_an_unverified_account_with_a_buyers_address_opens_nothing_of_theirs(app
     impostor = UserFactory(email="buyer@example.com", email_verified_at=None)
     db.session.add(access.CourseAccess(email="buyer@example.com", product_id=course["product"].id))
     db.session.commit()
-    assert access.open_course_ids(impostor) == set()
+    assert access.can_open(impostor, course["product"]) is False
+    assert access.owned_course_ids(user=impostor) == set()  # nor is it told the address bought it
     client = app.test_client()
     log_in(client, impostor.email, DEFAULT_PASSWORD)
     assert client.get(f"/my/courses/{course['product'].slug}").status_code == 404
@@ -172,3 +180,16 @@ def test_a_lesson_page_costs_the_same_queries_whatever_the_lessons_courses_and_c
     large = queries(lessons=12, courses=6, customers=25)
     assert small == large
     assert small <= 4  # the account, the lesson with its outline, progress and files, the cart count
+
+
+def test_a_courses_product_page_states_its_current_approvals_and_shows_a_change_at_once(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_CACHE", True)
+    monkeypatch.setitem(app.config, "PAGE_CACHE_CHECK_SECONDS", 0)
+    product, _ = course_with_lessons(lessons=1, slug="mfr", title="Myofascial Release")
+    assert "Being renewed" in client.get("/products/mfr").get_data(as_text=True)
+    approval = ApprovalFactory(product_id=product.id, body="NCBTMB", provider_number="DEMO-000777")
+    page = client.get("/products/mfr").get_data(as_text=True)  # the cached page is dropped by the stamp
+    assert "NCBTMB: 6 CE hours, home study;" in page and "provider DEMO-000777" in page
+    approval.expires_on = approval.starts_on
+    db.session.commit()
+    assert "Being renewed" in client.get("/products/mfr").get_data(as_text=True)

@@ -108,3 +108,40 @@ def test_a_course_anyone_holds_a_certificate_for_is_never_deleted(app):
     certificates.issue_for_pass(holder, course, None, today=approval.starts_on)
     db.session.commit()
     assert catalogue_admin.was_sold(course.id) is True  # access gone or never given, the record stays
+
+
+def test_a_course_staff_granted_before_the_check_cleared_goes_with_a_refund_of_that_order(app):
+    seed_shipping()
+    course, _ = course_with_lessons(lessons=1, title="Trigger Point Course", sku="CE-TPT", slug="tp-course",
+                                    price_cents=11900)
+    caller = UserFactory(email="pat@example.com", full_name="Pat Caller")
+    staff, staff_user = staff_client(app)
+    desk = PhoneDesk(staff)
+    desk.use_first_caller("pat@example.com")
+    desk.add("tp-course")
+    assert desk.place("check").status_code == 303
+    order = db.session.scalar(db.select(Order))
+    access.grant(caller, course, actor=staff_user, note=f"Check for {order.number} is in the post")
+    page = f"/backoffice/phone/orders/{order.number}"
+    assert post_form(staff, f"{page}/check", {"amount": "119.00", "reference": "1042"}, page=page).status_code == 303
+    assert db.session.scalar(db.select(CourseAccess.order_id)) == order.id  # the paid order carries the grant
+    refund = f"/backoffice/orders/{order.number}/refund"
+    line = db.session.get(Order, order.id).lines[0]
+    admin = app.test_client()  # $119 is over the staff refund limit
+    log_in(admin, UserFactory(role="admin").email, DEFAULT_PASSWORD)
+    response = admin.post(refund, data={"csrf_token": csrf_token(admin.get(refund).get_data(as_text=True)),
+                                        "refund_key": "r-1", "mode": "lines", f"refund-qty-{line.id}": "1",
+                                        "reason": "Check returned by the bank"})
+    assert response.status_code in (302, 303)
+    assert db.session.scalar(db.select(db.func.count(CourseAccess.id))) == 0
+
+
+def test_an_unverified_account_is_not_told_which_courses_its_address_bought(app):
+    course, _ = course_with_lessons(lessons=1, title="Myofascial Release", slug="mfr")
+    db.session.add(CourseAccess(email="buyer@example.com", product_id=course.id))
+    db.session.commit()
+    UserFactory(email="buyer@example.com", email_verified_at=None)
+    client = app.test_client()
+    log_in(client, "buyer@example.com", DEFAULT_PASSWORD)
+    page = client.get("/products/mfr").get_data(as_text=True)
+    assert "You own this course" not in page

@@ -68,6 +68,8 @@ def test_an_unknown_number_is_a_plain_404(client, certificate, number):
 
 
 def test_guessing_is_rate_limited_per_ip_address(client, certificate):
+    for _ in range(30):  # a board checking real certificates (or QR scans) is never limited
+        assert client.get(f"/certificates/{certificate.number}").status_code == 200
     for n in range(20):
         assert client.get(f"/certificates/STR-2222-2222-{n % 8 + 2}{n % 7 + 2}").status_code == 404
     refused = client.get(f"/certificates/{certificate.number}")
@@ -109,3 +111,13 @@ def test_staff_get_404_for_a_customers_certificate_pdf_too(client, certificate):
     staff = UserFactory(role="admin")
     log_in(client, staff.email, DEFAULT_PASSWORD)
     assert client.get(f"/account/certificates/{certificate.number}.pdf").status_code == 404
+
+
+def test_the_verification_page_quotes_the_approving_bodys_statement_as_printed(client, certificate):
+    page = page_text(client.get(f"/certificates/{certificate.number}"))
+    assert certificate.body_statement and f"As printed on the certificate: “{certificate.body_statement}”" in page
+
+
+def test_an_unknown_number_says_whom_a_board_can_ask(client):
+    page = page_text(client.get("/certificates/STR-2222-3333-44"))
+    assert "No certificate with that number" in page and "1 800 741 5716" in page

@@ -1,5 +1,5 @@
-"""What the courses room shows: every course at a glance, a course's evaluations, a learner's record; and
-what its pages share (a course, a customer or a certificate, or 404; a confirmed button).
+"""Reports on courses for staff: every course at a glance, a course's evaluations (and their CSV), and a
+learner's record (courses with where they came from, progress, attempts, certificates).
 
 Each reads in a fixed number of queries (grouped counts), whatever the number of courses or learners.
 """
@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import abort
 from sqlalchemy import func, or_, select
 
 from shop.accounts.models import User
 from shop.catalogue.models import KIND_COURSE, Product
-from shop.core.forms import ConfirmForm
 from shop.courses import certificates, progress
 from shop.courses.evaluations import RATINGS
 from shop.courses.models import (
@@ -123,7 +121,7 @@ def evaluations_csv(summary: EvaluationSummary) -> str:
 
 @dataclass
 class LearnerCourse:
-    access: CourseAccess
+    access: CourseAccess  # access.user_id None: bought as a guest with the address, not joined to the account
     order_number: str | None
     granted_by: str | None
     progress: Any
@@ -139,7 +137,8 @@ class LearnerRecord:
 
     @property
     def course_ids(self) -> set[int]:
-        return {c.access.product_id for c in self.courses}
+        """The courses the customer can open (joined to the account); staff may grant the others."""
+        return {c.access.product_id for c in self.courses if c.access.user_id == self.user.id}
 
 
 def learner(user: User) -> LearnerRecord:
@@ -167,28 +166,26 @@ def learner(user: User) -> LearnerRecord:
     return LearnerRecord(user=user, courses=rows, certificates=certificates.for_user(user))
 
 
-EXPIRED = "Your form expired. Reload the page and try again."
+@dataclass(frozen=True)
+class Waiting:
+    """A customer who passed a course's exam and holds no certificate for it (no approval covered the day)."""
+
+    user: User
+    product: Product
+    attempt: ExamAttempt
 
 
-def confirmed() -> None:
-    """A button's form (ConfirmForm) came with its CSRF token; 400 otherwise."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description=EXPIRED)
-
-
-def course_or_404(product_id: int) -> Product:
-    product = db.session.get(Product, product_id)
-    if product is None or product.kind != KIND_COURSE:
-        abort(404, description="There is no course with this number.")
-    return product
-
-
-def certificate_of(user: User, certificate_id: int) -> Certificate:
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None or certificate.user_id != user.id:
-        abort(404, description="That certificate is not this customer's.")
-    return certificate
-
-
-def user_or_404(user_id: int) -> User:
-    return db.get_or_404(User, user_id, description="There is no customer with this number.")
+def waiting_for_certificates(limit: int = 50) -> list[Waiting]:
+    """Passes with no certificate, oldest first: staff issue them once an approval covers the pass date."""
+    first_pass = (select(ExamAttempt.user_id, ExamAttempt.product_id, func.min(ExamAttempt.id).label("attempt_id"))
+                  .where(ExamAttempt.passed.is_(True)).group_by(ExamAttempt.user_id, ExamAttempt.product_id)
+                  .subquery())
+    has_certificate = select(Certificate.id).where(Certificate.user_id == first_pass.c.user_id,
+                                                   Certificate.product_id == first_pass.c.product_id).exists()
+    rows = db.session.execute(
+        select(User, Product, ExamAttempt)
+        .join(first_pass, first_pass.c.user_id == User.id)
+        .join(Product, Product.id == first_pass.c.product_id)
+        .join(ExamAttempt, ExamAttempt.id == first_pass.c.attempt_id)
+        .where(~has_certificate).order_by(ExamAttempt.submitted_at).limit(limit)).all()
+    return [Waiting(user=user, product=product, attempt=attempt) for user, product, attempt in rows]
