@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from shop.accounts.models import Licence, User
 from shop.core import audit
@@ -31,6 +31,7 @@ from shop.extensions import db
 HEADER = ("Licence number", "Last name", "First name", "Course tracking number", "Completion date", "Hours",
           "Certificate number")
 SUFFIXES = {"JR", "JR.", "SR", "SR.", "II", "III", "IV", "V"}
+_outer = aliased(Certificate)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,25 @@ def completions(start: date, end: date, *, include_reported: bool) -> list[Compl
             else licence_number
         last, first = split_name(user.licence_name or certificate.participant_name)
         found.append(Completion(certificate, number, last, first))
+    return found
+
+
+def unreportable(start: date, end: date) -> list[Certificate]:
+    """Florida licensees' completions CE Broker cannot take: the course has no Florida approval (no
+    tracking number) behind any of their certificates for it. Staff tell the customer, or seek the approval."""
+    reportable = (select(Certificate.id).join(Approval, Approval.id == Certificate.approval_id)
+                  .where(Certificate.user_id == _outer.user_id, Certificate.product_id == _outer.product_id,
+                         or_(Approval.state == FLORIDA, Certificate.cebroker_tracking_number != "")).exists())
+    statement = (
+        select(_outer).join(Licence, (Licence.user_id == _outer.user_id) & (Licence.state == FLORIDA))
+        .options(joinedload(_outer.user))
+        .where(_outer.revoked_at.is_(None), _outer.completed_on >= start, _outer.completed_on <= end, ~reportable)
+        .order_by(_outer.completed_on, _outer.id))
+    seen, found = set(), []
+    for certificate in db.session.scalars(statement).unique():
+        if (certificate.user_id, certificate.product_id) not in seen:  # one line per customer and course
+            seen.add((certificate.user_id, certificate.product_id))
+            found.append(certificate)
     return found
 
 

@@ -152,14 +152,17 @@ def _course(pdf: _Page, certificate: Any, y: float) -> float:
     y += 10
     if certificate.body_statement:
         statement = pdf.text_of(certificate.body_statement)
-        for size in (9.5, 8.5, 7.5, 6.5, 5.5):  # the statement ends above the signature and the QR code
+        # the statement ends above the signature and the QR code, and stays readable (8 pt at the least:
+        # approvals keep it to 600 characters, which fits in five lines of the full width)
+        width = PAGE_W - 110
+        for size, width in ((10, PAGE_W - 110), (9, PAGE_W - 90), (8.5, PAGE_W - 70), (8, PAGE_W - 60)):
             pdf.set_font(pdf.serif, "I", size)
-            lines = pdf.multi_cell(PAGE_W - 110, size * 0.46, statement, align="C", dry_run=True, output="LINES")
+            lines = pdf.multi_cell(width, size * 0.46, statement, align="C", dry_run=True, output="LINES")
             if y + len(lines) * size * 0.46 <= STATEMENT_BOTTOM:
                 break
         pdf.set_text_color(*MUTED)
-        pdf.set_xy(55, y)
-        pdf.multi_cell(PAGE_W - 110, size * 0.46, statement, align="C")
+        pdf.set_xy((PAGE_W - width) / 2, y)
+        pdf.multi_cell(width, size * 0.46, statement, align="C")
         y = pdf.get_y()
     return y
 

@@ -70,7 +70,8 @@ def cebroker_page():
         name = f"cebroker-{form.start.data:%Y-%m-%d}-to-{form.end.data:%Y-%m-%d}.csv"
         return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
     rows = cebroker.completions(form.start.data, form.end.data, include_reported=True) if valid else []
-    return render_template("backoffice/courses/cebroker.html", form=form, rows=rows,
+    missing = cebroker.unreportable(form.start.data, form.end.data) if valid else []
+    return render_template("backoffice/courses/cebroker.html", form=form, rows=rows, unreportable=missing,
                            status_ok=valid), 200 if valid else INVALID
 
 

@@ -104,3 +104,17 @@ def test_a_name_that_looks_like_a_formula_is_written_as_text(florida_course):
     ("Cher", "Cher", ""), ("  Ana   Maria  Silva ", "Silva", "Ana")])
 def test_split_name_reads_last_and_first_name(name, last, first):
     assert cebroker.split_name(name) == (last, first)
+
+
+def test_florida_licensees_of_a_course_with_no_florida_approval_are_listed_as_unreportable(florida_course):
+    national = ProductFactory(title="National only")
+    ApprovalFactory(product_id=national.id, starts_on=DAY - timedelta(days=10), expires_on=DAY + timedelta(days=10))
+    both = licensee("Ana Flores", "MA111")
+    elsewhere = licensee("Bo Texan", "TX222", state="TX")
+    issue(both, national)
+    issue(elsewhere, national)
+    issue(both, florida_course)  # reportable: not listed
+    [missing] = cebroker.unreportable(DAY, DAY)
+    assert (missing.user_id, missing.product_id) == (both.id, national.id)
+    assert [c.certificate.product_id for c in cebroker.completions(DAY, DAY, include_reported=True)] == [
+        florida_course.id]
