@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
+export SHOP_CONFIG ?= development  # wsgi.py alone starts in production
 HOST ?= 127.0.0.1
 PORT ?= 5000
 

@@ -1,6 +1,7 @@
 """Settings for the shop, read from the environment.
 
-Pick a settings class with SHOP_CONFIG=development|test|production (development by default).
+Pick a settings class with SHOP_CONFIG=development|test|production. `wsgi.py` (gunicorn) starts in
+production unless SHOP_CONFIG says otherwise; `make run` sets SHOP_CONFIG=development.
 """
 
 import os
@@ -26,6 +27,26 @@ def _env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_list(name):
+    value = _env(name)
+    return [item.strip() for item in value.split(",") if item.strip()] if value else None
+
+
+def _development_secret_key():
+    """A random key made once for this checkout (instance/dev-secret-key): development never runs on the
+    published default, so a session forged with it opens nothing."""
+    path = BASE_DIR / "instance" / "dev-secret-key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = os.urandom(32).hex()
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(key)
+        return key
+
+
 def _database_url(default):
     url = _env("DATABASE_URL", default)
     # Heroku-style URLs say postgres://; SQLAlchemy wants postgresql://
@@ -46,8 +67,11 @@ class Config:
     ORDER_PHONE_LABEL = _env("ORDER_PHONE_LABEL", "Order by phone (USA)")
     ORDER_PHONE_HOURS = _env("ORDER_PHONE_HOURS", "Monday to Friday, 9 am to 5 pm Eastern")
     CONTACT_EMAIL = _env("CONTACT_EMAIL", "orders@softtissuerelease.example")
-    # Absolute links in e-mails sent outside a web request (the mail worker): e.g. https://shop.example.com
+    # Every absolute link in e-mails, certificates and QR codes, e.g. https://shop.example.com: never the
+    # Host header of a request (required in production). TRUSTED_HOSTS: the host names the shop answers to
+    # (comma-separated); by default PUBLIC_BASE_URL's host. A request for any other host is refused (400).
     PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "")
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")
     MEDIA_ROOT = _env("MEDIA_ROOT", str(BASE_DIR / "instance" / "media"))
     # files served only after an access check (course files, certificates); empty: "private" beside MEDIA_ROOT
     PRIVATE_MEDIA_ROOT = _env("PRIVATE_MEDIA_ROOT", "")
@@ -98,6 +122,15 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    SECRET_KEY = _env("SECRET_KEY") or _development_secret_key()
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    LOCAL_HOSTS = ("127.0.0.1", "localhost")  # answered too: the dev server is on loopback
+
+    @classmethod
+    def check(cls, settings):
+        if settings.get("SECRET_KEY") == DEFAULT_SECRET_KEY:
+            return "SECRET_KEY is the published development default: unset it (a random one is made) or set your own."
+        return None
     DEV_MAILBOX = True
     MAIL_SUPPRESS_SEND = _env_bool("MAIL_SUPPRESS_SEND", True)
 
@@ -105,6 +138,8 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    PUBLIC_BASE_URL = "http://localhost"
+    LOCAL_HOSTS = ("127.0.0.1", "localhost")  # the test client and the browser tests' live server
     WTF_CSRF_ENABLED = True
     PAGE_CACHE = False
     SERVER_NAME = None
@@ -124,6 +159,9 @@ class ProductionConfig(Config):
             return "SECRET_KEY is missing or still the development default: set a long random SECRET_KEY."
         if len(key) < 32:
             return "SECRET_KEY is too short: use at least 32 random characters."
+        if not settings.get("PUBLIC_BASE_URL"):
+            return ("PUBLIC_BASE_URL is missing: set the shop's public address, e.g. https://shop.example.com "
+                    "(every link in e-mails is built from it).")
         return None
 
 
@@ -135,6 +173,7 @@ CONFIGS = {
 
 
 def config_for(name=None):
+    """The settings class by name, else SHOP_CONFIG's (development for the flask CLI when neither is given)."""
     name = name or _env("SHOP_CONFIG", "development")
     try:
         return CONFIGS[name]

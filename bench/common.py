@@ -88,7 +88,8 @@ class Database:
 def shop_env(db, **extra):
     """The environment gunicorn serves the shop with: production settings over plain HTTP on 127.0.0.1."""
     return {**os.environ, "SHOP_CONFIG": "production", "SECRET_KEY": secrets.token_urlsafe(36),  # 48 chars
-            "SESSION_COOKIE_SECURE": "false", "DATABASE_URL": db.url, "MEDIA_ROOT": db.media,
+            "SESSION_COOKIE_SECURE": "false", "PUBLIC_BASE_URL": "http://127.0.0.1",
+            "DATABASE_URL": db.url, "MEDIA_ROOT": db.media,
             "MAIL_SUPPRESS_SEND": "1", **extra}
 
 

@@ -3,13 +3,17 @@
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from config import config_for
 from shop import cli, devserver, extensions, models, templating
-from shop.accounts import loader  # noqa: F401  (Flask-Login's user loader)
+from shop.accounts import (
+    access,
+    loader,  # noqa: F401  (Flask-Login's user loader)
+)
 from shop.accounts import views as account_views
 from shop.backoffice.calls import views as calls
 from shop.backoffice.catalogue import views as office_catalogue
@@ -54,6 +58,9 @@ def create_app(config_name=None, overrides=None):
     os.makedirs(app.config["MEDIA_ROOT"], exist_ok=True)
     if not app.config.get("PRIVATE_MEDIA_ROOT"):
         app.config["PRIVATE_MEDIA_ROOT"] = str(Path(app.config["MEDIA_ROOT"]).resolve().parent / "private")
+    if app.config.get("TRUSTED_HOSTS") is None and app.config.get("PUBLIC_BASE_URL"):
+        hosts = [urlsplit(app.config["PUBLIC_BASE_URL"]).hostname, *app.config.get("LOCAL_HOSTS", ())]
+        app.config["TRUSTED_HOSTS"] = [host for host in dict.fromkeys(hosts) if host]
     public, private = Path(app.config["MEDIA_ROOT"]).resolve(), Path(app.config["PRIVATE_MEDIA_ROOT"]).resolve()
     if private == public or public in private.parents:
         raise SystemExit("Refusing to start: PRIVATE_MEDIA_ROOT is inside MEDIA_ROOT, so /media/ would serve "
@@ -96,6 +103,7 @@ def register_blueprints(app):
         app.register_blueprint(module.bp)
     for module in BACK_OFFICE:  # each protected by role (see shop.accounts.access)
         app.register_blueprint(module.bp)
+    access.install(app)  # role checks run before anything else reads a request
     dev_mail.init_app(app)  # the development-only mailbox, when DEV_MAILBOX is on
 
 

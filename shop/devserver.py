@@ -9,6 +9,7 @@ unpaid orders, pruning old rate-limit attempts).
 
 import atexit
 import logging
+import os
 import threading
 
 import click
@@ -87,6 +88,11 @@ def init_app(app):
         """Serve the shop with local payments, the mail worker and order expiry."""
         app = current_app._get_current_object()
         public_url = f"http://{host}:{port}"
+        if not os.environ.get("PUBLIC_BASE_URL"):  # links in e-mails point at this server
+            app.config["PUBLIC_BASE_URL"] = public_url
+        trusted = app.config.get("TRUSTED_HOSTS")
+        if trusted is not None and host not in trusted:
+            app.config["TRUSTED_HOSTS"] = [*trusted, host]
         if not app.config["STRIPE_SECRET_KEY"]:
             api_base = use_local_stripe(app, stripe_port, public_url)
             click.echo(f"Payments: local Stripe-compatible server at {api_base} (test card 4242 4242 4242 4242)")

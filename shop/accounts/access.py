@@ -9,10 +9,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, abort
+from flask import Blueprint, Flask, abort, request
 from flask_login import current_user
 
-from shop.accounts.models import ROLE_ADMIN, ROLES
+from shop.accounts.models import ROLE_ADMIN, ROLE_MARKETING, ROLE_STAFF, ROLES
 from shop.extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,15 +60,38 @@ def protected_endpoints(app: Flask) -> dict[str, frozenset[str]]:
 
 
 def protect_blueprint(bp: Blueprint, *roles: str) -> Blueprint:
-    """Every view of this blueprint needs one of `roles` (checked before the view runs)."""
-    check = role_required(*roles)(lambda: None)
-
-    @bp.before_request
-    def _require_role():
-        return check()
-
+    """Every view of this blueprint needs one of `roles`, checked before anything else reads the request
+    (see `install`)."""
     bp.required_roles = frozenset(roles)
     return bp
+
+
+STAFF_PREFIXES = ("/backoffice", "/marketing")
+STAFF_ROLES = frozenset({ROLE_STAFF, ROLE_MARKETING})
+
+
+def install(app: Flask) -> None:
+    """Run role checks first of all: before CSRFProtect reads a form (so an oversized or odd body from a
+    stranger meets a login page, never a back-office error handler) and before any blueprint code.
+
+    Deny by default: a route under /backoffice or /marketing that declares no roles needs a staff role.
+    """
+
+    def _require_roles():
+        if request.endpoint is None:
+            return None  # a 404 or 405: nothing to open
+        roles = endpoint_roles(app, request.endpoint)
+        if roles is None and request.path.startswith(STAFF_PREFIXES):
+            roles = STAFF_ROLES
+        if roles is None:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not has_role(current_user, *roles):
+            abort(403, description="Your account does not have access to this page.")
+        return None
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _require_roles)
 
 
 def endpoint_roles(app: Flask, endpoint: str) -> frozenset[str] | None:

@@ -187,14 +187,23 @@ def reset_password(token: str, new_password: str) -> User:
 
 # ---- e-mail verification ---------------------------------------------------------------------
 
-def verify_email(token: str) -> User:
+class NotThatAccount(AccountError):
+    """A confirmation link opened by someone not logged in as the account it is for."""
+
+
+def verify_email(token: str, signed_in: User | None) -> User:
     """Mark the account's e-mail verified and link guest purchases made with it. Returns the user.
 
-    Guest orders and course access are linked only to a *verified* address: anyone can register
-    an account with someone else's e-mail, and linking before verification would let them read
-    that person's orders and take their courses.
+    Guest orders and course access are linked only to a *verified* address, and only by the account's
+    own holder, logged in: anyone can register an account with someone else's e-mail, and if the owner
+    of the address could confirm it with one click, their guest orders and courses would join the
+    stranger's account. The owner logs in first (setting a password through "forgot password" if the
+    account is not theirs), which also shuts the stranger out.
     """
     user = user_for_verify_token(token)
+    if signed_in is None or signed_in.id != user.id:
+        raise NotThatAccount("Log in to the account of this address first, then open the link again.",
+                             status=403)
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     link_guest_purchases(user)

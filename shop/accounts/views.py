@@ -140,10 +140,12 @@ def verify_email(token):
     """GET shows a button; the POST (with CSRF token) confirms, so link scanners change nothing."""
     form = ConfirmForm()
     try:
+        owner = services.user_for_verify_token(token)
+        if not current_user.is_authenticated or current_user.id != owner.id:
+            return render_template("accounts/verify_email.html", form=None, log_in_first=True), 403
         if not form.validate_on_submit():
-            services.user_for_verify_token(token)
             return render_template("accounts/verify_email.html", form=form)
-        services.verify_email(token)
+        services.verify_email(token, _me())
     except services.BadToken as error:
         return render_template("accounts/verify_email.html", form=None, token_error=error.message), 400
     flash("Thank you: your email address is confirmed.", "success")

@@ -16,7 +16,7 @@ import secrets
 from datetime import date
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +31,7 @@ from shop.core.timeutil import local_today, utcnow
 from shop.courses import approvals, certificate_pdf
 from shop.courses.models import Approval, Certificate, ExamAttempt
 from shop.extensions import db
+from shop.mail import messages
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 PREFIX = "STR"
@@ -244,10 +245,7 @@ def revoke(certificate: Certificate, reason: str, *, actor: Any) -> Certificate:
 
 def verify_url(certificate: Certificate) -> str:
     """The public verification page's absolute address (what the QR code holds)."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if not base and has_request_context():
-        base = request.host_url.rstrip("/")
-    return f"{base}/certificates/{certificate.number}"
+    return messages.required_url("certificates.public_page", number=certificate.number)
 
 
 def _render(certificate: Certificate) -> bytes:

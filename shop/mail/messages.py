@@ -11,7 +11,7 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 
 from shop.mail.models import OutboxMessage
 from shop.mail.outbox import enqueue
@@ -32,19 +32,18 @@ def send(name: str, to: str, subject: str, context: dict[str, Any], *, dedupe_ke
 
 
 def absolute_url(endpoint: str, **values: Any) -> str | None:
-    """An absolute URL for an e-mail, or None when the endpoint does not exist or no host is known.
+    """An absolute URL for an e-mail (or a certificate's QR code), built from PUBLIC_BASE_URL only.
 
-    Inside a request (a webhook, a checkout) the request's host is used; outside one (the CLI, a
-    worker) SERVER_NAME, or PUBLIC_BASE_URL such as https://shop.example.com.
+    Never from the Host header of the request being answered: a forged header would otherwise put the
+    attacker's host in a genuine password-reset link. None when the endpoint does not exist or no
+    PUBLIC_BASE_URL is set (production refuses to start without one).
     """
     app = current_app
     if endpoint not in app.view_functions:
         return None
-    if has_request_context() or app.config.get("SERVER_NAME"):
-        return url_for(endpoint, _external=True, **values)
     base = app.config.get("PUBLIC_BASE_URL")
     if not base:
-        log.warning("No request, SERVER_NAME or PUBLIC_BASE_URL: e-mail links to %s left out", endpoint)
+        log.warning("No PUBLIC_BASE_URL: e-mail links to %s left out", endpoint)
         return None
     parts = urlsplit(base)
     adapter = app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https")
@@ -55,5 +54,5 @@ def required_url(endpoint: str, **values: Any) -> str:
     """absolute_url, for a link the e-mail cannot do without (a reset link, a payment link)."""
     url = absolute_url(endpoint, **values)
     if url is None:
-        raise RuntimeError(f"No host known for the link to {endpoint}: set SERVER_NAME or PUBLIC_BASE_URL")
+        raise RuntimeError(f"No host known for the link to {endpoint}: set PUBLIC_BASE_URL")
     return url

@@ -2,9 +2,9 @@
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,13 @@ def _render(code, message):
 
 
 def init_app(app: Flask) -> None:
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        """A request for a host the shop does not serve (TRUSTED_HOSTS): refused before anything runs, and
+        answered as plain text, since no page or link can be built for that host."""
+        return Response("Bad request: this shop does not answer to that host name.\n", status=400,
+                        mimetype="text/plain")
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return _render(400, "Your form expired or came from another site. Go back, reload the page and try again.")

@@ -72,7 +72,7 @@ def verify(app, email):
     """Follow the e-mail verification link's effect, through the accounts service."""
     with app.app_context():
         user = accounts.user_by_email(email)
-        accounts.verify_email(tokens.make_verify_token(user))
+        accounts.verify_email(tokens.make_verify_token(user), user)
         db.session.remove()
 
 

@@ -18,10 +18,34 @@ def test_production_refuses_a_missing_default_or_short_secret_key(key, tmp_path)
     assert "SECRET_KEY" in str(stop.value)
 
 
-def test_production_starts_with_a_real_secret_key(tmp_path):
+def test_production_starts_with_a_real_secret_key_and_its_public_address(tmp_path):
     app = create_app("production", {"SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                                    "MEDIA_ROOT": str(tmp_path)})
+                                    "MEDIA_ROOT": str(tmp_path), "PUBLIC_BASE_URL": "https://shop.example.com"})
     assert not app.debug
+    assert app.config["TRUSTED_HOSTS"] == ["shop.example.com"]
+
+
+def test_production_refuses_to_start_without_its_public_address(tmp_path):
+    with pytest.raises(SystemExit) as stop:
+        create_app("production", {"SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                                  "MEDIA_ROOT": str(tmp_path), "PUBLIC_BASE_URL": ""})
+    assert "PUBLIC_BASE_URL" in str(stop.value)
+
+
+def test_development_refuses_the_published_default_key(tmp_path):
+    with pytest.raises(SystemExit) as stop:
+        create_app("development", {"SECRET_KEY": DEFAULT_SECRET_KEY, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                                   "MEDIA_ROOT": str(tmp_path)})
+    assert "published development default" in str(stop.value)
+    assert create_app("development", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "MEDIA_ROOT": str(tmp_path)}
+                      ).config["SECRET_KEY"] != DEFAULT_SECRET_KEY  # a random key of this checkout's
+
+
+def test_gunicorn_starts_in_production_when_shop_config_is_not_set(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "MEDIA_ROOT": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "Refusing to start: SECRET_KEY" in result.stderr  # production's check, not development's DEBUG
 
 
 def test_gunicorn_entry_point_says_why_in_one_line_when_the_key_is_missing(tmp_path):

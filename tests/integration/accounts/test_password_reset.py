@@ -120,3 +120,18 @@ def test_login_is_limited_per_ip_address(client):
         log_in(client, f"guess{number}@example.com", "wrong password here")
     response = log_in(client, "someone@example.com", "wrong password here")
     assert response.status_code == 429 and "from your network" in _page(response)
+
+
+def test_a_forged_host_header_gets_no_reset_link_to_the_attackers_host(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://shop.example.com")
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["shop.example.com", "localhost"])
+    UserFactory(email="boss@example.com", role="admin")
+    page = client.get("/account/forgot-password").get_data(as_text=True)
+    forged = client.post("/account/forgot-password", data={"email": "boss@example.com",
+                                                           "csrf_token": forms.csrf_token(page)},
+                         headers={"Host": "evil.test"})
+    assert forged.status_code == 400 and _mail_count() == 0  # an unknown host is refused outright
+    assert _ask(client, "boss@example.com").status_code == 200
+    mail = db.session.scalars(select(OutboxMessage)).one()
+    assert re.search(r"https://shop\.example\.com/account/reset/\S+", mail.text_body)
+    assert "localhost" not in mail.text_body + mail.html_body  # the request's host is never used

@@ -293,3 +293,20 @@ def test_checkout_can_create_an_account_but_not_reuse_one(app):
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
         with pytest.raises(services.AccountError, match="Log in"):
             services.register_at_checkout("new@example.com", GOOD_PASSWORD, "Someone")
+
+
+def test_the_owner_of_an_address_a_stranger_registered_cannot_hand_their_orders_over_with_one_click(app, client):
+    guest = OrderFactory(email="victim@example.com", user_id=None)
+    _register(client, email="victim@example.com")  # a stranger, with their own password
+    mail = db.session.scalars(select(OutboxMessage)).one()
+    link = re.search(r"http://localhost(/account/verify/\S+)", mail.text_body).group(1)
+    victim = app.test_client()  # the real owner clicks "Confirm" in their inbox, not logged in
+    page = victim.get(link)
+    assert page.status_code == 403 and "log in to its account first" in _page(page)
+    assert "Forgot your password" in _page(page)
+    token = forms.csrf_token(_page(victim.get("/account/login")))
+    forced = victim.post(link, data={"csrf_token": token})
+    assert forced.status_code == 403
+    db.session.expire_all()
+    user = db.session.scalar(select(User).where(User.email == "victim@example.com"))
+    assert user.email_verified_at is None and db.session.get(type(guest), guest.id).user_id is None

@@ -93,15 +93,17 @@ def _book_and_course_order():
     return order
 
 
-def test_order_confirmation_contents(app):
+def test_order_confirmation_contents(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://shop.example.com")
     order = _book_and_course_order()
-    with app.test_request_context(base_url="https://shop.example.com"):
+    with app.test_request_context(base_url="http://evil.test"):  # links never follow the request's host
         message = messages.order_confirmation(order)
-        # the account page when the accounts blueprint is registered, else the home page
+        # My courses when the learning blueprint is registered, else the home page
         start_url = (mail_messages.absolute_url(messages.ACCOUNT_ENDPOINT)
                      or mail_messages.absolute_url(messages.HOME_ENDPOINT))
     db.session.commit()
-    assert start_url.startswith("https://shop.example.com/")
+    assert start_url == "https://shop.example.com/my/courses"
+    assert "evil.test" not in message.text_body + message.html_body
     assert message.to_address == "pat@example.com"
     assert message.order_id == order.id and message.dedupe_key == f"order-confirmation:{order.id}"
     assert "STR-104211" in message.subject
@@ -135,7 +137,7 @@ def test_order_confirmation_is_sent_once_per_order(app):
     assert _count() == 1
 
 
-def test_order_confirmation_outside_a_request_uses_the_public_base_url(app, monkeypatch):
+def test_order_confirmation_outside_a_request_also_uses_the_public_base_url(app, monkeypatch):
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://shop.example.org")
     order = _book_and_course_order()
     message = messages.order_confirmation(order)
