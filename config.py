@@ -5,6 +5,7 @@ production unless SHOP_CONFIG says otherwise; `make run` sets SHOP_CONFIG=develo
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -118,6 +119,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
+    # "Keep me logged in": a remember cookie of 30 days (it carries the session version, so logging out
+    # everywhere or a new password ends it too); a session without it ends with the browser
+    PERMANENT_SESSION_LIFETIME = timedelta(days=_env_int("SESSION_DAYS", 30))
+    REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("SESSION_DAYS", 30))
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_REFRESH_EACH_REQUEST = False
+    STAFF_IDLE_HOURS = _env_int("STAFF_IDLE_HOURS", 8)  # a staff session unused this long ends
 
 
 class DevelopmentConfig(Config):
@@ -149,6 +158,7 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, Flask, abort, request
 from flask_login import current_user
 
+from shop.accounts import sessions
 from shop.accounts.models import ROLE_ADMIN, ROLE_MARKETING, ROLE_STAFF, ROLES
 from shop.extensions import login_manager
 
@@ -78,6 +79,7 @@ def install(app: Flask) -> None:
     """
 
     def _require_roles():
+        sessions.expire_idle()
         if request.endpoint is None:
             return None  # a 404 or 405: nothing to open
         roles = endpoint_roles(app, request.endpoint)

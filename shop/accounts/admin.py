@@ -71,6 +71,7 @@ def change_role(user: User, role: str, actor: Any) -> bool:
                              status=409)
     audit.record("role changed", "user", user.id, f"{user.email}: {user.role} → {role}", actor=actor)
     user.role = role
+    user.end_sessions()  # the new role starts with a new login
     db.session.commit()
     return True
 
@@ -84,6 +85,8 @@ def set_active(user: User, active: bool, actor: Any) -> bool:
         raise UserAdminError("This is the shop's last admin. Make someone else an admin first.", status=409)
     audit.record("reactivated" if active else "deactivated", "user", user.id, user.email, actor=actor)
     user.is_active_account = active
+    if not active:
+        user.end_sessions()
     db.session.commit()
     return True
 

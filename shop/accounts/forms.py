@@ -44,6 +44,14 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField("Save my new password")
 
 
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[InputRequired("Enter your current password."),
+                                                                     Length(max=1000)])
+    password = PasswordField("New password", description="At least 10 characters. A few words in a row work well.",
+                             validators=[InputRequired("Choose a new password."), Length(max=1000)])
+    submit = SubmitField("Change my password")
+
+
 class AddressForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired("Enter the name to ship to."), Length(max=200)])
     line1 = StringField("Street address", validators=[DataRequired("Enter the street address."), Length(max=200)])

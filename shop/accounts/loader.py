@@ -6,7 +6,11 @@ from shop.extensions import db, login_manager
 
 @login_manager.user_loader
 def load_user(user_id: object) -> User | None:
-    if not str(user_id).isdigit():
+    """The user a session names ("<id>-<session version>"), if that version is still theirs."""
+    number, _, version = str(user_id).partition("-")
+    if not number.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    user = db.session.get(User, int(number))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user

@@ -27,6 +27,8 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
     last_login_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
+    # part of every session's and remember cookie's user id: bumped to end every session at once
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     # the CE profile a certificate prints: the name exactly as on the licence, and an NCBTMB number if any
     licence_name: Mapped[str] = mapped_column(db.String(200), default="")
     ncbtmb_number: Mapped[str] = mapped_column(db.String(40), default="")
@@ -39,6 +41,15 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self):
         return self.is_active_account
+
+    def get_id(self):
+        """Flask-Login's alternative id: a session or remember cookie from before the version changed
+        (logout everywhere, a new password, deactivation, a new role) names no one any more."""
+        return f"{self.id}-{self.session_version}"
+
+    def end_sessions(self):
+        """Every session and remember cookie of this account stops working (not committed)."""
+        self.session_version = (self.session_version or 1) + 1
 
     @property
     def is_staff(self):

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shop.accounts import emails, passwords, ratelimit, signals, tokens
 from shop.accounts.models import ROLE_CUSTOMER, User
+from shop.core import audit
 from shop.core.emails import email_problem, normalize_email
 from shop.core.errors import Refusal
 from shop.core.timeutil import utcnow
@@ -166,6 +167,27 @@ def user_for_reset_token(token: str, max_age: int = tokens.RESET_MAX_AGE) -> Use
     return user
 
 
+def change_password(user: User, current_password: str, new_password: str) -> User:
+    """A new password, given the current one; every other session ends (the caller logs this one in
+    again). Commits; AccountError on the field at fault."""
+    if not passwords.verify_password(user.password_hash, current_password or ""):
+        raise AccountError("That is not your current password.", "current_password")
+    problem = passwords.password_problem(new_password, user.email)
+    if problem:
+        raise AccountError(problem, "password")
+    user.password_hash = passwords.hash_password(new_password)
+    user.end_sessions()
+    audit.record("password changed", "user", user.id, user.email, actor=user)
+    db.session.commit()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Logging out: every session and remember cookie of the account stops working. Commits."""
+    user.end_sessions()
+    db.session.commit()
+
+
 def reset_password(token: str, new_password: str) -> User:
     """Set a new password from a reset link (which then stops working). Returns the user.
 
@@ -177,6 +199,7 @@ def reset_password(token: str, new_password: str) -> User:
     if problem:
         raise AccountError(problem, "password")
     user.password_hash = passwords.hash_password(new_password)
+    user.end_sessions()  # a session taken before the reset (a stolen cookie) ends with it
     ratelimit.clear(ratelimit.LOGIN_PER_EMAIL.kind, user.email)
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()

@@ -5,13 +5,15 @@ message (422, or 429 when rate-limited, 400 for a bad link). The "My account" ov
 customer's order pages are in shop.storefront.account (they show orders and courses too).
 """
 
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from shop.accounts import addresses, forms, services
+from shop.accounts import addresses, forms, services, sessions
 from shop.accounts.access import ANY_ROLE, role_required
+from shop.accounts.sessions import SEEN_KEY
 from shop.core.forms import ConfirmForm
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -45,9 +47,13 @@ def _refused(form, error, template, **context):
 
 
 def _finish_login(user, remember=False):
-    """Log in (Flask-Login's user_logged_in signal lets the cart merge this browser's guest cart)."""
+    """Log in on a fresh session (nothing a visitor planted before survives but the guest cart, which
+    Flask-Login's user_logged_in signal merges). The session outlives the browser only when "keep me
+    logged in" was ticked."""
+    sessions.fresh()
     login_user(user, remember=remember)
-    session.permanent = True
+    session.permanent = bool(remember)
+    session[SEEN_KEY] = int(time.time())
 
 
 def _me():
@@ -91,9 +97,31 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()  # CSRFProtect has checked the token, like on every POST
-    flash("You are logged out.", "info")
+    """Log out, on every device: sessions live in signed cookies, so a copy of this one (a stolen cookie,
+    a shared computer) would otherwise go on working; the account's session version ends them all."""
+    if current_user.is_authenticated:  # CSRFProtect has checked the token, like on every POST
+        services.end_all_sessions(_me())
+    logout_user()
+    session.clear()
+    flash("You are logged out, on this device and every other.", "info")
     return redirect(url_for("catalogue.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@role_required(*ANY_ROLE)
+def change_password():
+    form = forms.ChangePasswordForm()
+    if not form.validate_on_submit():
+        status = INVALID if form.is_submitted() else 200
+        return render_template("accounts/change_password.html", form=form), status
+    try:
+        user = services.change_password(_me(), form.current_password.data, form.password.data)
+    except services.AccountError as error:
+        return _refused(form, error, "accounts/change_password.html")
+    _finish_login(user)  # this session goes on; every other one has ended
+    flash("Your password is changed. You are logged out everywhere else.", "success")
+    return redirect(url_for(ACCOUNT))
+
 
 
 # ---- password reset --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
+from shop.accounts import sessions
 from shop.accounts.models import User
 from shop.cart import services
 from shop.cart.models import Cart, CartItem
@@ -20,6 +21,7 @@ from shop.courses.access import owned_course_ids
 from shop.extensions import db
 
 SESSION_KEY = "cart_token"
+sessions.keep_at_login(SESSION_KEY)  # a guest's cart goes on into the account they log in to
 
 
 def _user() -> User | None:
