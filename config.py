@@ -73,6 +73,9 @@ class Config:
     # (comma-separated); by default PUBLIC_BASE_URL's host. A request for any other host is refused (400).
     PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "")
     TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")
+    # How many proxies (nginx, a load balancer) stand in front of the app: their X-Forwarded-For/-Proto/-Host
+    # are believed for that many hops, so rate limits count each client, not the proxy. 0: none trusted.
+    PROXY_FIX_HOPS = _env_int("PROXY_FIX_HOPS", 0)
     MEDIA_ROOT = _env("MEDIA_ROOT", str(BASE_DIR / "instance" / "media"))
     # files served only after an access check (course files, certificates); empty: "private" beside MEDIA_ROOT
     PRIVATE_MEDIA_ROOT = _env("PRIVATE_MEDIA_ROOT", "")
@@ -116,6 +119,8 @@ class Config:
     MAIL_TIMEOUT_SECONDS = _env_int("MAIL_TIMEOUT_SECONDS", 10)
     DEV_MAILBOX = False  # the browser page that shows the outbox: development only
 
+    # every request body at most this (uploads raise it for their own routes; the webhook lowers it)
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
@@ -158,6 +163,7 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    HSTS = _env_bool("HSTS", True)  # Strict-Transport-Security for a year (served over HTTPS only)
     REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import config_for
@@ -30,7 +31,7 @@ from shop.core import database
 from shop.mail import views as dev_mail
 from shop.payments import stripe_gateway
 from shop.storefront import account, cart, catalogue, certificates, checkout, learning, pages, payment_link
-from shop.web import errors, pagecache
+from shop.web import errors, pagecache, security
 
 ROOT = Path(__file__).resolve().parent.parent
 STOREFRONT = (catalogue, pages, cart, checkout, account, payment_link, learning, certificates)
@@ -68,6 +69,9 @@ def create_app(config_name=None, overrides=None):
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
 
+    hops = app.config.get("PROXY_FIX_HOPS", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_extensions(app)
     register_blueprints(app)
     register_templating(app)
@@ -114,6 +118,7 @@ def register_templating(app):
 
 def register_errors(app):
     errors.init_app(app)
+    security.init_app(app)  # the security headers, on every response
 
 
 def register_cli(app):

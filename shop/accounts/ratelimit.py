@@ -5,9 +5,11 @@ an IP address) fall inside the last `window`; `record(kind, key)` adds one (to t
 caller commits). The shop's limits are the `Limit` constants below.
 """
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import has_request_context, request
 from sqlalchemy import delete, func, select
 
 from shop.accounts.models import AuthAttempt
@@ -30,6 +32,21 @@ RESET_PER_EMAIL = Limit("reset-email", 3, timedelta(hours=1))  # reset requests
 RESET_PER_IP = Limit("reset-ip", 20, timedelta(hours=1))  # reset requests
 REGISTER_PER_IP = Limit("register-ip", 10, timedelta(hours=1))  # accounts created
 VERIFY_RESEND_PER_USER = Limit("verify-resend", 3, timedelta(hours=1))  # verification e-mails sent again
+
+
+def client_address(address: str | None = None) -> str:
+    """Whom an address-based limit counts: the request's client (behind PROXY_FIX_HOPS proxies, the
+    address they forwarded), an IPv6 client by its /64 network, since one home or phone holds a whole /64."""
+    address = (address if address is not None else (request.remote_addr if has_request_context() else "")) or ""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:KEY_MAX]
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def _key(key: object) -> str:

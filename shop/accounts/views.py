@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from shop.accounts import addresses, forms, services, sessions
+from shop.accounts import addresses, forms, ratelimit, services, sessions
 from shop.accounts.access import ANY_ROLE, role_required
 from shop.accounts.sessions import SEEN_KEY
 from shop.core.forms import ConfirmForm
@@ -34,7 +34,7 @@ def safe_next(target):
 
 
 def _ip():
-    return request.remote_addr or ""
+    return ratelimit.client_address()
 
 
 def _refused(form, error, template, **context):

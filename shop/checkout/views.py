@@ -7,6 +7,12 @@ from shop.orders import payment as payments
 from shop.payments.gateway import InvalidWebhook, processor
 
 bp = Blueprint("webhooks", __name__)
+MAX_EVENT_BYTES = 256 * 1024  # Stripe's events are a few kilobytes: a bigger body is refused (413) unread
+
+
+@bp.url_value_preprocessor
+def _small_bodies_only(endpoint, values):
+    request.max_content_length = MAX_EVENT_BYTES
 
 
 @bp.post("/stripe/webhook")

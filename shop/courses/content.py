@@ -18,9 +18,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from shop.catalogue.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from shop.courses.models import PURPOSE_MATERIAL, PURPOSE_VIDEO, CourseFile, CourseModule, Lesson
 from shop.extensions import db
+from shop.web import security
 
-# the content-security policy a lesson page sends: frames from exactly these hosts
-EMBED_FRAME_SOURCES = ("https://www.youtube-nocookie.com", "https://player.vimeo.com")
+EMBED_FRAME_SOURCES = security.VIDEO_FRAME_SOURCES  # the hosts the content-security policy frames videos from
 _YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "www.youtube-nocookie.com"}
 _VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com", "player.vimeo.com"}
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")

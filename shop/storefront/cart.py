@@ -1,10 +1,11 @@
 """Cart pages: view, add, change quantity, remove, promo codes. Views read a form, call a service, redirect."""
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, user_logged_in
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from shop.accounts import ratelimit
 from shop.cart import services, session
 from shop.cart.forms import AddToCartForm, PromoCodeForm, RemoveForm, UpdateQuantityForm
 from shop.promotions import codes as promo_codes
@@ -124,7 +125,7 @@ def enter_code():
     user = current_user if current_user.is_authenticated else None
     try:
         message = apply_code(cart, form.code.data, channel="web", user=user, email=user.email if user else "",
-                             visitor=_visitor(cart), ip=request.remote_addr or "")
+                             visitor=_visitor(cart), ip=ratelimit.client_address())
     except promo_codes.CodeError as error:
         return _code_error(back, error.message, error.status, (form.code.data or "")[:60])
     return _code_answer(back, message)

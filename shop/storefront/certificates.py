@@ -16,7 +16,7 @@ from wtforms.validators import Length, Optional
 
 from shop.accounts import licences
 from shop.accounts.access import ANY_ROLE, role_required
-from shop.accounts.ratelimit import Limit, exceeded, hit
+from shop.accounts.ratelimit import Limit, client_address, exceeded, hit
 from shop.core.forms import TEXT, ConfirmForm, choices
 from shop.core.timeutil import local_today
 from shop.courses import certificates as records
@@ -174,7 +174,7 @@ def transcript_pdf():
 def _lookup(number):
     """(certificate or None, refused). Only a number that finds nothing counts against the visitor's IP
     address: guessing is limited, while a board checking real certificates (or QR scans) never is."""
-    ip = request.remote_addr or ""
+    ip = client_address()
     if exceeded(VERIFY_PER_IP, ip):
         return None, True
     certificate = records.by_number(number)

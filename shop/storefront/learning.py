@@ -75,7 +75,6 @@ def lesson(slug, lesson_id):
         except content.VideoUrlError:
             embed = ""
     response = current_app.make_response(render_template("courses/lesson.html", page=page, embed=embed))
-    response.headers["Content-Security-Policy"] = "frame-src " + " ".join(content.EMBED_FRAME_SOURCES)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

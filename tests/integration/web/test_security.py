@@ -1,8 +1,13 @@
 """Found by attacking a running shop, and mended: each test names what it proves."""
 
+import re
+from pathlib import Path
+
+import pytest
 from flask_migrate import upgrade
 
 from shop import create_app
+from shop.accounts import ratelimit
 from shop.catalogue.models import Product
 from shop.extensions import db
 from tests.factories import DEFAULT_PASSWORD, ProductFactory, UserFactory
@@ -45,3 +50,56 @@ def test_an_undeclared_back_office_route_needs_a_staff_role(tmp_path):
     assert staff.get("/backoffice/forgotten-report").data == b"internal figures"
     with fresh.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(("hops", "seen"), [(0, "127.0.0.1"), (1, "198.51.100.9")])
+def test_behind_a_configured_proxy_each_client_is_counted_not_the_proxy(tmp_path, hops, seen):
+    fresh = create_app("test", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "MEDIA_ROOT": str(tmp_path / "media"),
+                                "PROXY_FIX_HOPS": hops})
+
+    @fresh.get("/whom-do-limits-count")
+    def whom():
+        return ratelimit.client_address()
+
+    answer = fresh.test_client().get("/whom-do-limits-count", environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                                     headers={"X-Forwarded-For": "198.51.100.9"})
+    assert answer.get_data(as_text=True) == seen
+
+
+def test_every_response_carries_the_security_headers(app, client):
+    for url in ("/", "/products/none-such", "/account/login", "/static/favicon.svg"):
+        headers = client.get(url).headers
+        policy = headers["Content-Security-Policy"]
+        assert "script-src 'self' https://js.stripe.com;" in policy and "frame-ancestors 'none'" in policy
+        assert "object-src 'none'" in policy and "'unsafe-inline'" not in policy.split("style-src")[0]
+        frames = policy.split("frame-src ")[1].split(";")[0].split()
+        assert set(frames) == {"'self'", "https://js.stripe.com", "https://hooks.stripe.com",
+                               "https://www.youtube-nocookie.com", "https://player.vimeo.com"}
+        assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert "camera=()" in headers["Permissions-Policy"]
+        assert "Strict-Transport-Security" not in headers  # only in production, over HTTPS
+
+
+def test_production_sends_hsts_for_a_year(tmp_path):
+    fresh = create_app("production", {"SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                                      "MEDIA_ROOT": str(tmp_path / "media"), "PUBLIC_BASE_URL": "https://localhost"})
+    response = fresh.test_client().get("/static/favicon.svg", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_no_page_has_an_inline_script_or_event_handler(app):
+    templates = Path(app.template_folder)
+    for path in templates.rglob("*.html"):
+        text = path.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), path  # every script from static/js
+        assert not re.search(r"\son[a-z]+\s*=\s*[\"']", text), path
+
+
+def test_the_webhook_refuses_a_huge_body_before_reading_it(client):
+    response = client.post("/stripe/webhook", data=b"x" * (300 * 1024), headers={"Stripe-Signature": "t=1,v1=x"})
+    assert response.status_code == 413
+
+
+def test_an_ordinary_form_refuses_a_body_over_the_limit(client):
+    assert client.post("/account/login", data={"email": "x" * (3 * 1024 * 1024)}).status_code == 413
