@@ -164,6 +164,7 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     HSTS = _env_bool("HSTS", True)  # Strict-Transport-Security for a year (served over HTTPS only)
+    ALLOW_LOCAL_STRIPE = _env_bool("ALLOW_LOCAL_STRIPE", False)  # benchmarks only: production settings, local Stripe
     REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
 
@@ -178,6 +179,14 @@ class ProductionConfig(Config):
         if not settings.get("PUBLIC_BASE_URL"):
             return ("PUBLIC_BASE_URL is missing: set the shop's public address, e.g. https://shop.example.com "
                     "(every link in e-mails is built from it).")
+        for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
+            if not settings.get(name):
+                return f"{name} is missing: set the Stripe account's keys and the webhook's signing secret."
+        stand_in = ("stripe-standin" in (settings.get("STRIPE_JS_URL") or "") or settings.get("STRIPE_JS_API_BASE")
+                    or settings.get("STRIPE_API_BASE"))
+        if stand_in and not settings.get("ALLOW_LOCAL_STRIPE"):
+            return ("STRIPE_JS_URL or STRIPE_JS_API_BASE points at the development stand-in of Stripe.js: "
+                    "production loads Stripe's own (leave both unset).")
         return None
 
 

@@ -103,7 +103,9 @@ def bench_backend(backend, args, lua):
             url, pg_name = build_database(backend, tmp, args.products)
             ranges = number_ranges(url, per_page=24)
             shop_env = {**os.environ, "SHOP_CONFIG": "production", "SECRET_KEY": secrets.token_hex(32),
-                        "PUBLIC_BASE_URL": "http://127.0.0.1", "DATABASE_URL": url, "MEDIA_ROOT": f"{tmp}/media"}
+                        "PUBLIC_BASE_URL": "http://127.0.0.1", "STRIPE_SECRET_KEY": "sk_test_bench",
+                        "STRIPE_PUBLISHABLE_KEY": "pk_test_bench", "STRIPE_WEBHOOK_SECRET": "whsec_bench",
+                        "DATABASE_URL": url, "MEDIA_ROOT": f"{tmp}/media"}
             hello = Server("hello", "hello:app", tmp, workers=args.workers, cwd=ROOT / "bench")
             servers.append(hello)
             shop = Server("shop", "wsgi:app", tmp, workers=args.workers, env=shop_env)

@@ -59,7 +59,7 @@ def _taken(codes: Iterable[str]) -> set[str]:
 
 
 def generate_codes(promotion: Promotion, count: int | None, prefix: str = "", timezone: str = "UTC",
-                   length: int = 5) -> str:
+                   length: int = 10) -> str:
     """Add `count` new single-use codes (like SPRING-7K3QX) unique across the shop; returns the batch label."""
     prefix = normalise_code(prefix)
     errors = {}

@@ -8,6 +8,9 @@ from config import DEFAULT_SECRET_KEY
 from shop import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {"SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+              "PUBLIC_BASE_URL": "https://shop.example.com", "STRIPE_SECRET_KEY": "sk_live_x",
+              "STRIPE_PUBLISHABLE_KEY": "pk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}
 
 
 @pytest.mark.parametrize("key", [None, "", DEFAULT_SECRET_KEY, "short"])
@@ -19,16 +22,14 @@ def test_production_refuses_a_missing_default_or_short_secret_key(key, tmp_path)
 
 
 def test_production_starts_with_a_real_secret_key_and_its_public_address(tmp_path):
-    app = create_app("production", {"SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                                    "MEDIA_ROOT": str(tmp_path), "PUBLIC_BASE_URL": "https://shop.example.com"})
+    app = create_app("production", {**PRODUCTION, "MEDIA_ROOT": str(tmp_path)})
     assert not app.debug
     assert app.config["TRUSTED_HOSTS"] == ["shop.example.com"]
 
 
 def test_production_refuses_to_start_without_its_public_address(tmp_path):
     with pytest.raises(SystemExit) as stop:
-        create_app("production", {"SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                                  "MEDIA_ROOT": str(tmp_path), "PUBLIC_BASE_URL": ""})
+        create_app("production", {**PRODUCTION, "MEDIA_ROOT": str(tmp_path), "PUBLIC_BASE_URL": ""})
     assert "PUBLIC_BASE_URL" in str(stop.value)
 
 
@@ -69,3 +70,19 @@ def test_the_private_store_may_not_sit_inside_the_public_media_folder(inside, tm
 def test_the_private_store_defaults_to_a_folder_beside_the_public_one(tmp_path):
     app = create_app("test", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "MEDIA_ROOT": str(tmp_path / "media")})
     assert app.config["PRIVATE_MEDIA_ROOT"] == str(tmp_path / "private")
+
+
+@pytest.mark.parametrize("missing", ["STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"])
+def test_production_refuses_to_start_without_stripes_keys_and_webhook_secret(missing, tmp_path):
+    with pytest.raises(SystemExit) as stop:
+        create_app("production", {**PRODUCTION, "MEDIA_ROOT": str(tmp_path), missing: ""})
+    assert missing in str(stop.value)
+
+
+@pytest.mark.parametrize("setting", [{"STRIPE_JS_URL": "/static/js/stripe-standin.js"},
+                                     {"STRIPE_JS_API_BASE": "http://127.0.0.1:8420"},
+                                     {"STRIPE_API_BASE": "http://127.0.0.1:8420"}])
+def test_production_refuses_the_local_stripe_stand_in(setting, tmp_path):
+    with pytest.raises(SystemExit) as stop:
+        create_app("production", {**PRODUCTION, "MEDIA_ROOT": str(tmp_path), **setting})
+    assert "stand-in" in str(stop.value)

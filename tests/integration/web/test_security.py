@@ -83,7 +83,9 @@ def test_every_response_carries_the_security_headers(app, client):
 
 def test_production_sends_hsts_for_a_year(tmp_path):
     fresh = create_app("production", {"SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                                      "MEDIA_ROOT": str(tmp_path / "media"), "PUBLIC_BASE_URL": "https://localhost"})
+                                      "MEDIA_ROOT": str(tmp_path / "media"), "PUBLIC_BASE_URL": "https://localhost",
+                                      "STRIPE_SECRET_KEY": "sk", "STRIPE_PUBLISHABLE_KEY": "pk",
+                                      "STRIPE_WEBHOOK_SECRET": "whsec"})
     response = fresh.test_client().get("/static/favicon.svg", base_url="https://localhost")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
