@@ -76,6 +76,9 @@ class Config:
     # How many proxies (nginx, a load balancer) stand in front of the app: their X-Forwarded-For/-Proto/-Host
     # are believed for that many hops, so rate limits count each client, not the proxy. 0: none trusted.
     PROXY_FIX_HOPS = _env_int("PROXY_FIX_HOPS", 0)
+    # card payments tried per hour from one address, and in one checkout or on one payment link
+    CARD_ATTEMPTS_PER_IP = _env_int("CARD_ATTEMPTS_PER_IP", 20)
+    CARD_ATTEMPTS_PER_VISITOR = _env_int("CARD_ATTEMPTS_PER_VISITOR", 8)
     MEDIA_ROOT = _env("MEDIA_ROOT", str(BASE_DIR / "instance" / "media"))
     # files served only after an access check (course files, certificates); empty: "private" beside MEDIA_ROOT
     PRIVATE_MEDIA_ROOT = _env("PRIVATE_MEDIA_ROOT", "")
@@ -153,6 +156,7 @@ class TestConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     PUBLIC_BASE_URL = "http://localhost"
+    CARD_ATTEMPTS_PER_IP = 100_000  # every test client shares 127.0.0.1 (the limit's own test lowers it)
     LOCAL_HOSTS = ("127.0.0.1", "localhost")  # the test client and the browser tests' live server
     WTF_CSRF_ENABLED = True
     PAGE_CACHE = False

@@ -9,7 +9,7 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import delete, func, select
 
 from shop.accounts.models import AuthAttempt
@@ -32,6 +32,24 @@ RESET_PER_EMAIL = Limit("reset-email", 3, timedelta(hours=1))  # reset requests
 RESET_PER_IP = Limit("reset-ip", 20, timedelta(hours=1))  # reset requests
 REGISTER_PER_IP = Limit("register-ip", 10, timedelta(hours=1))  # accounts created
 VERIFY_RESEND_PER_USER = Limit("verify-resend", 3, timedelta(hours=1))  # verification e-mails sent again
+# card payments tried at checkout or on a payment link, per hour (card testers try hundreds of stolen
+# numbers): CARD_ATTEMPTS_PER_IP and CARD_ATTEMPTS_PER_VISITOR (one checkout, or one payment link)
+CARD_REFUSED = ("Too many card payments were tried from here in the last hour. Please wait, or call us to "
+                "pay by phone.")
+
+
+def card_attempt_refused(visitor: str) -> bool:
+    """Count one card payment tried by this visitor (and their address); True when over either limit."""
+    per_ip = Limit("card-ip", current_app.config["CARD_ATTEMPTS_PER_IP"], timedelta(hours=1))
+    per_visitor = Limit("card-visitor", current_app.config["CARD_ATTEMPTS_PER_VISITOR"], timedelta(hours=1))
+    address = client_address()
+    if exceeded(per_ip, address) or (visitor and exceeded(per_visitor, visitor)):
+        return True
+    hit(per_ip, address)
+    if visitor:
+        hit(per_visitor, visitor)
+    db.session.commit()
+    return False
 
 
 def client_address(address: str | None = None) -> str:

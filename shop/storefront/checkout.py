@@ -4,6 +4,7 @@ service, and answer (the Stripe webhook is shop.checkout.views)."""
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
+from shop.accounts import ratelimit
 from shop.cart import session as cart_session
 from shop.checkout import services
 from shop.checkout import session as checkout_session
@@ -66,6 +67,8 @@ def place():
     if not form.validate_on_submit():
         errors = {name: messages[0] for name, messages in form.errors.items() if messages}
         return _fail(services.CHECK_FIELDS, errors)
+    if form.payment_method_id.data and ratelimit.card_attempt_refused(f"checkout:{form.checkout_token.data}"):
+        return _fail(ratelimit.CARD_REFUSED, status=429)
     details = services.CheckoutDetails(
         email=form.email.data, name=form.full_name.data.strip(), phone=(form.phone.data or "").strip(),
         password=form.password.data or "", address=form.address(), shipping_code=form.shipping_method.data or "",

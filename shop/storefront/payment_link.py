@@ -7,6 +7,7 @@ checkout's confirmation page.
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
+from shop.accounts import ratelimit
 from shop.checkout import session as checkout_session
 from shop.orders import payment as payments
 from shop.orders import payment_links as links
@@ -45,6 +46,8 @@ def _answer(token, outcome):
 @bp.post("/<token>")
 def pay(token):
     payment_method_id = links.processor_id(request.form.get("payment_method_id"))
+    if payment_method_id and ratelimit.card_attempt_refused(f"link:{token[:80]}"):
+        return jsonify(status="error", message=ratelimit.CARD_REFUSED, errors={}), 429
     try:
         return _answer(token, links.pay(token, payment_method_id))
     except links.LinkProblem as problem:

@@ -218,3 +218,23 @@ def test_an_account_made_at_checkout_keeps_the_cart_through_a_declined_card(clie
     [order] = _orders()
     assert order.status == "paid" and order.user_id is not None
     assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
+
+
+def test_card_testing_is_limited_per_checkout_and_per_address(app, client, shop_items, payments_on, monkeypatch):
+    monkeypatch.setitem(app.config, "CARD_ATTEMPTS_PER_IP", 4)
+    monkeypatch.setitem(app.config, "CARD_ATTEMPTS_PER_VISITOR", 2)
+    book, _ = shop_items
+    add_to_cart(client, book)
+    for _ in range(2):
+        assert place(client, ls.card_payment_method(payments_on, ls.CARD_DECLINED)).status_code == 402
+    third = place(client, ls.card_payment_method(payments_on, ls.CARD_DECLINED))  # the same checkout
+    assert third.status_code == 429 and "Too many card payments" in third.get_json()["message"]
+    buyer = app.test_client()  # another checkout from the same address: its tries count there too
+    add_to_cart(buyer, book)
+    assert place(buyer, ls.card_payment_method(payments_on, ls.CARD_DECLINED)).status_code == 402
+    assert place(buyer, ls.card_payment_method(payments_on)).status_code == 200  # the address's 4th try
+    late = app.test_client()
+    add_to_cart(late, book)
+    refused = place(late, ls.card_payment_method(payments_on))
+    assert refused.status_code == 429  # the address is over its limit for the hour
+    assert db.session.scalar(db.select(db.func.count(Payment.id))) == 4  # no refused try reached the card

@@ -146,3 +146,14 @@ def test_3d_secure_on_the_link_page_is_settled_by_asking_the_processor(app, link
     assert done.status_code == 200 and done.get_json()["status"] == "paid"
     db.session.refresh(order)
     assert order.status == "paid"
+
+
+def test_a_payment_link_takes_only_a_few_card_tries_an_hour(app, link_order, payments_on, monkeypatch):
+    monkeypatch.setitem(app.config, "CARD_ATTEMPTS_PER_VISITOR", 2)
+    _, order, path = link_order
+    for _ in range(2):
+        customer = app.test_client()  # a new browser each time: the link itself is what is counted
+        assert _pay(customer, path, ls.card_payment_method(payments_on, ls.CARD_DECLINED)).status_code == 402
+    refused = _pay(app.test_client(), path, ls.card_payment_method(payments_on))
+    assert refused.status_code == 429 and "Too many card payments" in refused.get_json()["message"]
+    assert db.session.execute(db.select(PaymentLink.used_at)).scalar_one() is None
