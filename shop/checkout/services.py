@@ -21,6 +21,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from shop.accounts import ratelimit
 from shop.accounts import services as accounts
 from shop.cart import services as cart_services
 from shop.cart.models import Cart
@@ -63,7 +64,8 @@ def account_for(details: "CheckoutDetails", user: Any) -> Any:
     if user is not None or not details.password:
         return user
     try:
-        return accounts.register_at_checkout(details.email, details.password, details.name)
+        return accounts.register_at_checkout(details.email, details.password, details.name,
+                                             ip=ratelimit.client_address())  # the registration limit too
     except accounts.AccountError as error:
         raise CheckoutError(error.message, errors={"password": error.message}) from error
 

@@ -3,6 +3,7 @@
 import pytest
 
 from shop.catalogue.models import Product
+from shop.checkout import services as checkout_services
 from shop.courses.models import CourseAccess
 from shop.extensions import db
 from shop.mail.models import OutboxMessage
@@ -238,3 +239,15 @@ def test_card_testing_is_limited_per_checkout_and_per_address(app, client, shop_
     refused = place(late, ls.card_payment_method(payments_on))
     assert refused.status_code == 429  # the address is over its limit for the hour
     assert db.session.scalar(db.select(db.func.count(Payment.id))) == 4  # no refused try reached the card
+
+
+def test_accounts_made_at_checkout_count_against_the_registration_limit(app):
+    for n in range(11):
+        details = checkout_services.CheckoutDetails(email=f"new{n}@example.com", name="New Buyer", phone="",
+                                                    password="a long enough password", address=None)
+        with app.test_request_context("/checkout/place", environ_base={"REMOTE_ADDR": "203.0.113.5"}):
+            if n < 10:
+                assert checkout_services.account_for(details, None) is not None
+            else:
+                with pytest.raises(checkout_services.CheckoutError):
+                    checkout_services.account_for(details, None)
