@@ -4,6 +4,7 @@
 import signal
 import sys
 import threading
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -14,7 +15,7 @@ from shop.accounts.models import ROLES
 from shop.catalogue import seeding
 from shop.courses import demo_content
 from shop.extensions import db
-from shop.mail import worker
+from shop.mail import outbox, worker
 from shop.orders import services as orders
 from shop.shipping import services as shipping_services
 
@@ -83,7 +84,9 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("prune-attempts")
     def prune_attempts():
-        """Delete rate-limit attempts older than every limit's window (run hourly or daily from cron)."""
+        """Delete rate-limit attempts older than every limit's window, and the bodies of e-mails sent more than
+        OUTBOX_RETENTION_DAYS ago (their links are single-use secrets). Run hourly or daily from cron."""
         pruned = ratelimit.prune()
+        redacted = outbox.redact_sent(timedelta(days=current_app.config["OUTBOX_RETENTION_DAYS"]))
         db.session.commit()
-        click.echo(f"{pruned} old attempts deleted.")
+        click.echo(f"{pruned} old attempts deleted; {redacted} sent e-mails emptied of their links.")

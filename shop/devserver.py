@@ -11,6 +11,7 @@ import atexit
 import logging
 import os
 import threading
+from datetime import timedelta
 
 import click
 from flask import current_app
@@ -18,7 +19,7 @@ from werkzeug.serving import run_simple
 
 from shop.accounts import ratelimit
 from shop.extensions import db
-from shop.mail import worker
+from shop.mail import outbox, worker
 from shop.orders import services as orders
 from shop.payments import local_server, stripe_gateway
 
@@ -58,6 +59,7 @@ def _scheduled_jobs(app, stop, interval):
                 for order in orders.expire_unpaid():
                     log.info("order %s expired unpaid: stock released", order.number)
                 ratelimit.prune()
+                outbox.redact_sent(timedelta(days=app.config["OUTBOX_RETENTION_DAYS"]))
                 db.session.commit()
             except Exception:
                 log.exception("a scheduled job failed")

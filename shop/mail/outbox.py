@@ -6,11 +6,13 @@ paid and its confirmation are saved together or not at all. The worker sends it 
 retries until it goes.
 """
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import select
 
 from shop.core.timeutil import utcnow
 from shop.extensions import db
-from shop.mail.models import MAIL_PENDING, OutboxMessage
+from shop.mail.models import MAIL_PENDING, MAIL_SENT, OutboxMessage
 
 SUBJECT_MAX = 300  # the column's length
 
@@ -57,3 +59,19 @@ def _exists(dedupe_key):
     # autoflush sends rows added earlier in this session first, so a second enqueue of the same key
     # inside one transaction is caught here too
     return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None
+
+
+REDACTED = "[This message was sent on {sent}. Its text, which held single-use links, is no longer kept.]"
+
+
+def redact_sent(older_than: timedelta, now: datetime | None = None) -> int:
+    """Drop the bodies of messages sent longer ago than `older_than`: reset, verification and payment links
+    must not stay readable in the database. The row (whom, what subject, when) stays. Not committed."""
+    cutoff = (now or utcnow()) - older_than
+    rows = list(db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.status == MAIL_SENT, OutboxMessage.sent_at < cutoff,
+        ~OutboxMessage.text_body.startswith(REDACTED.split("{")[0]))))
+    for row in rows:
+        row.text_body = REDACTED.format(sent=f"{row.sent_at:%Y-%m-%d}")
+        row.html_body = ""
+    return len(rows)

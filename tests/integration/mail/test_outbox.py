@@ -1,5 +1,6 @@
 """The outbox and the shop's e-mails: enqueueing in the caller's transaction, dedupe, contents, dev mailbox."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -8,10 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from shop import create_app
 from shop.accounts import emails as account_emails
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.mail import messages as mail_messages
+from shop.mail import outbox
 from shop.mail import views as routes
-from shop.mail.models import MAIL_PENDING, OutboxMessage
+from shop.mail.models import MAIL_PENDING, MAIL_SENT, OutboxMessage
 from shop.mail.outbox import BadAddressError, enqueue
 from shop.orders import emails as messages
 from tests.factories import BookFactory, OrderFactory, OrderLineFactory, ProductFactory
@@ -224,3 +227,21 @@ def test_dev_mailbox_lists_and_shows_messages(app, dev_app):
     assert "sandbox" in page
     assert "line one\nline two" in page
     assert client.get("/dev/mail/999999").status_code == 404
+
+
+def test_sent_emails_lose_their_single_use_links_after_the_retention_period(app):
+    now = utcnow()
+    old = outbox.enqueue("pat@example.com", "Reset your password", "https://shop.example/account/reset/SECRET",
+                         "<a href='https://shop.example/account/reset/SECRET'>Reset</a>")
+    recent = outbox.enqueue("sam@example.com", "Reset your password", "https://shop.example/account/reset/NEW")
+    waiting = outbox.enqueue("lee@example.com", "Pay for your order", "https://shop.example/pay/TOKEN")
+    for message, sent_days_ago in ((old, 8), (recent, 2)):
+        message.status, message.sent_at = MAIL_SENT, now - timedelta(days=sent_days_ago)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["prune-attempts"])
+    assert result.exit_code == 0 and "1 sent e-mails emptied of their links" in result.output
+    db.session.expire_all()
+    assert "SECRET" not in old.text_body + old.html_body and old.subject == "Reset your password"
+    assert old.text_body.startswith("[This message was sent on")
+    assert "NEW" in recent.text_body and "TOKEN" in waiting.text_body  # too recent, or not sent yet
+    assert app.test_cli_runner().invoke(args=["prune-attempts"]).output.count("0 sent e-mails") == 1
