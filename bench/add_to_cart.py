@@ -31,6 +31,7 @@ from common import (
     Server,
     handle_signals,
     load_arguments,
+    lua_table,
     parsed_backends,
     shop_env,
     wrk,
@@ -88,13 +89,6 @@ def check_one(port, cookie, body):
         conn.close()
 
 
-def lua_table(sessions):
-    def quote(value):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    rows = ",\n".join(f"  {{{quote(cookie)}, {quote(body)}}}" for cookie, body in sessions)
-    return f"sessions = {{\n{rows}\n}}\n"
-
 
 def bench_backend(backend, args, tmp):
     db = Database(backend, tmp, "cart")
@@ -113,7 +107,7 @@ def bench_backend(backend, args, tmp):
         with open(hello_lua, "w") as out:
             out.write(HELLO_LUA)
         with open(add_lua, "w") as out:
-            out.write(lua_table(sessions) + ADD_LUA + WRK_DONE_LUA)
+            out.write(lua_table("sessions", sessions) + ADD_LUA + WRK_DONE_LUA)
         threads = max(1, min(args.connections, os.cpu_count() or 1))
         loads = {"hello": (f"{hello.base}/", hello_lua, ()), "add to cart": (f"{shop.base}/cart/add", add_lua,
                                                                            (threads,))}

@@ -178,6 +178,15 @@ def percentile(values, q):
     return ordered[int(rank) - 1]
 
 
+def lua_table(name, rows):
+    """A Lua table of string pairs for a wrk script: `name = { {"a", "b"}, ... }`."""
+    def quote(value):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    body = ",\n".join(f"  {{{quote(first)}, {quote(second)}}}" for first, second in rows)
+    return f"{name} = {{\n{body}\n}}\n"
+
+
 def load_arguments(description, *, sessions, sessions_help, target, target_help):
     """The options every load bench takes (backends, sessions, duration, rounds, connections, workers,
     target, --no-fail); add a bench's own with `parser.add_argument`, then call `parsed_backends`."""

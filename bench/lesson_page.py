@@ -37,6 +37,7 @@ from common import (
     Server,
     handle_signals,
     load_arguments,
+    lua_table,
     parsed_backends,
     run,
     shop_env,
@@ -154,13 +155,6 @@ def check_one(port, cookie, path):
         conn.close()
 
 
-def lua_table(pages):
-    def quote(value):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    rows = ",\n".join(f"  {{{quote(cookie)}, {quote(path)}}}" for cookie, path in pages)
-    return f"pages = {{\n{rows}\n}}\n"
-
 
 def bench_backend(backend, args, tmp):
     db = Database(backend, tmp, "lesson")
@@ -183,8 +177,8 @@ def bench_backend(backend, args, tmp):
         check_one(shop.port, *one_page[0])
         check_one(shop.port, *any_pages[0])
         luas = {}
-        for name, body in (("hello", HELLO_LUA), ("lesson", lua_table(one_page) + LESSON_LUA + WRK_DONE_LUA),
-                           ("lesson any", lua_table(any_pages) + LESSON_LUA + WRK_DONE_LUA)):
+        for name, body in (("hello", HELLO_LUA), ("lesson", lua_table("pages", one_page) + LESSON_LUA + WRK_DONE_LUA),
+                           ("lesson any", lua_table("pages", any_pages) + LESSON_LUA + WRK_DONE_LUA)):
             luas[name] = f"{tmp}/{name.replace(' ', '_')}.lua"
             with open(luas[name], "w") as out:
                 out.write(body)

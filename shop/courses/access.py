@@ -7,6 +7,7 @@ and the account with that address gets it once the address is verified (accounts
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, exists, func, literal, select, update
+from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.models import User
 from shop.accounts.signals import email_verified
@@ -75,7 +76,11 @@ def grant(user: User, product: Product, *, actor: Any, note: str = "") -> Course
     db.session.add(row)
     audit.record("course granted", "user", user.id, f"{product.title}" + (f": {note}" if note else ""),
                  actor=actor)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # granted (or bought) a moment ago, in another request
+        db.session.rollback()
+        raise AccessRefused(f"{user.email} already has {product.title}.", status=409) from None
     return row
 
 
@@ -89,12 +94,6 @@ def revoke(user: User, product: Product, *, actor: Any, reason: str = "") -> Non
     audit.record("course revoked", "user", user.id, f"{product.title}" + (f": {reason}" if reason else ""),
                  actor=actor)
     db.session.commit()
-
-
-def courses_for(user: User) -> list[CourseAccess]:
-    """What the customer's "My account" lists, newest first."""
-    statement = select(CourseAccess).where(CourseAccess.user_id == user.id).order_by(CourseAccess.granted_at.desc())
-    return list(db.session.scalars(statement).unique().all())
 
 
 def grant_for_order(order: Any) -> list[int]:

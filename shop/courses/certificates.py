@@ -51,7 +51,7 @@ class CertificateError(Refusal):
 # ---- numbers ---------------------------------------------------------------------------------
 
 def new_number() -> str:
-    """A fresh random certificate number, "STR-XXXX-XXXX-XX" (not checked against the table)."""
+    """A random certificate number like "STR-7K3M-9QXP-2D"; `_unused_number` draws until one is free."""
     chars = "".join(secrets.choice(ALPHABET) for _ in range(sum(GROUPS)))
     parts, start = [], 0
     for size in GROUPS:

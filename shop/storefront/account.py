@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from shop.accounts.access import ANY_ROLE, role_required
 from shop.core.forms import ConfirmForm
-from shop.courses import access as course_access
+from shop.courses import library
 from shop.orders import customers
 from shop.web.helpers import current_actor
 
@@ -20,7 +20,7 @@ bp = Blueprint("my_account", __name__, url_prefix="/account")
 def overview():
     me = current_actor()
     return render_template("accounts/account.html", orders=customers.orders_for(me),
-                           courses=course_access.courses_for(me), addresses=list(current_user.addresses),
+                           courses=library.my_courses(me), addresses=list(current_user.addresses),
                            form=ConfirmForm())
 
 
