@@ -20,7 +20,9 @@ from shop.courses.models import (
     LessonProgress,
 )
 from shop.mail.models import OutboxMessage
+from shop.membership.models import BillingCustomer, Membership, MembershipInvoice
 from shop.orders.models import (
+    Dispute,
     Order,
     OrderEvent,
     OrderLine,
@@ -53,4 +55,5 @@ __all__ = [
     "ProcessedEvent", "Product", "ProductImage", "Promotion", "PromotionCategory", "PromotionCode",
     "PromotionCustomer", "PromotionProduct", "PromotionRedemption", "Refund", "RefundLine", "Shipment",
     "ShipmentLine", "ShippingMethod", "ShopSetting", "StockMovement", "StockReservation", "User",
+    "BillingCustomer", "Dispute", "Membership", "MembershipInvoice",
 ]

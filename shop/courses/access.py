@@ -6,7 +6,7 @@ and the account with that address gets it once the address is verified (accounts
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, func, literal, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.models import User
@@ -17,6 +17,7 @@ from shop.core import audit
 from shop.core.errors import Refusal
 from shop.courses.models import SOURCE_STAFF, Certificate, CourseAccess
 from shop.extensions import db
+from shop.membership.queries import member_condition
 
 
 class AccessRefused(Refusal):
@@ -44,9 +45,12 @@ def opens(product_id: Any, user_id: Any) -> ColumnElement[bool]:
     parameters), for queries that check access while they read (the lesson page).
 
     Only access joined to the account counts (bought while signed in, or joined when the address was
-    verified): an unverified account with someone's address opens nothing of theirs.
+    verified): an unverified account with someone's address opens nothing of theirs. A member (active or
+    past due: Stripe is still retrying) opens every published course.
     """
-    return exists().where(CourseAccess.product_id == product_id, CourseAccess.user_id == user_id)
+    owned = exists().where(CourseAccess.product_id == product_id, CourseAccess.user_id == user_id)
+    published = exists().where(Product.id == product_id, Product.kind == KIND_COURSE, Product.is_active.is_(True))
+    return or_(owned, and_(published, member_condition(user_id)))
 
 
 def can_open(user: Any, product: Product | None) -> bool:

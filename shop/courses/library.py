@@ -10,31 +10,43 @@ from shop.courses import access
 from shop.courses.models import Certificate, CourseAccess
 from shop.courses.progress import CourseProgress, progress_for
 from shop.extensions import db
+from shop.membership.queries import is_member
 
 
 @dataclass(frozen=True)
 class Entry:
     product: Product
-    access: CourseAccess
+    access: CourseAccess | None  # None: open through the membership only
     progress: CourseProgress
     certificates: list[Certificate]
 
+    @property
+    def through_membership(self) -> bool:
+        return self.access is None
+
 
 def my_courses(user: User) -> list[Entry]:
-    """Every course the customer can open (newest first) in a fixed number of queries."""
+    """Every course the customer can open (owned ones newest first, then a member's other published courses
+    by title) in a fixed number of queries."""
     rows = list(db.session.scalars(
         select(CourseAccess).join(Product, Product.id == CourseAccess.product_id)
         .where(CourseAccess.user_id == user.id, Product.kind == KIND_COURSE)
         .order_by(CourseAccess.granted_at.desc(), CourseAccess.id.desc())).unique())
+    owned: list[tuple[Product, CourseAccess | None]] = [(row.product, row) for row in rows]
     ids = {row.product_id for row in rows}
+    if is_member(user):
+        owned += [(product, None) for product in db.session.scalars(
+            select(Product).where(Product.kind == KIND_COURSE, Product.is_active.is_(True),
+                                  Product.id.not_in(ids or {0})).order_by(Product.title))]
+    ids = {product.id for product, _ in owned}
     progress = progress_for(user.id, ids)
     earned: dict[int, list[Certificate]] = {}
     if ids:
         for certificate in db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)
                                               .order_by(Certificate.issued_at)):
             earned.setdefault(certificate.product_id, []).append(certificate)
-    return [Entry(product=row.product, access=row, progress=progress[row.product_id],
-                  certificates=earned.get(row.product_id, [])) for row in rows]
+    return [Entry(product=product, access=row, progress=progress[product.id],
+                  certificates=earned.get(product.id, [])) for product, row in owned]
 
 
 def open_course(user: object, slug: str) -> Product | None:

@@ -51,10 +51,44 @@ class Intent:
 
 
 @dataclass(frozen=True)
+class BillingInvoice:
+    """One invoice of a subscription: what was asked for a period, and whether it was paid."""
+
+    id: str
+    subscription_id: str | None
+    status: str  # draft, open, paid, void, uncollectible
+    amount_due_cents: int
+    amount_paid_cents: int
+    currency: str
+    intent_id: str | None
+    period_start: int | None  # Unix seconds: the subscription period the invoice pays for
+    period_end: int | None
+    created: int
+    attempted: bool = False
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: str
+    customer_id: str
+    status: str  # incomplete, incomplete_expired, trialing, active, past_due, unpaid, canceled
+    current_period_start: int | None
+    current_period_end: int | None
+    cancel_at_period_end: bool
+    ended_at: int | None
+    latest_invoice_id: str | None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
     type: str
     intent: Intent | None
+    created: int = 0
+    data: dict = field(default_factory=dict)  # the event's object as Stripe sent it (a charge, a dispute...)
+    subscription: Subscription | None = None
+    invoice: BillingInvoice | None = None
 
 
 class PaymentGateway(Protocol):
@@ -70,6 +104,28 @@ class PaymentGateway(Protocol):
     def refund(self, intent_id: str, amount_cents: int, idempotency_key: str, reason: str) -> tuple[str, str]: ...
 
     def parse_webhook(self, payload: bytes, signature_header: str | None) -> Event: ...
+
+    # Billing: a monthly plan, a customer per member, their subscription and its invoices.
+    def ensure_plan(self, *, plan_id: str, name: str, amount_cents: int, currency: str, interval: str) -> str: ...
+
+    def create_customer(self, *, email: str, name: str, metadata: dict[str, str], idempotency_key: str) -> str: ...
+
+    def set_default_card(self, customer_id: str, payment_method: str) -> None: ...
+
+    def create_subscription(self, *, customer_id: str, plan_id: str, metadata: dict[str, str],
+                            idempotency_key: str, trial_end: int | None = None) -> Subscription: ...
+
+    def retrieve_subscription(self, subscription_id: str) -> Subscription: ...
+
+    def set_cancel_at_period_end(self, subscription_id: str, cancel: bool) -> Subscription: ...
+
+    def cancel_subscription(self, subscription_id: str) -> Subscription: ...
+
+    def retrieve_invoice(self, invoice_id: str) -> BillingInvoice: ...
+
+    def invoices(self, subscription_id: str) -> list[BillingInvoice]: ...
+
+    def pay_invoice(self, invoice_id: str) -> BillingInvoice: ...
 
 
 _installed: dict[str, PaymentGateway] = {}

@@ -1,5 +1,8 @@
 """The only module that imports stripe: the shop's card processor, Stripe or a compatible server.
 
+Over 300 lines: every call the shop makes to Stripe (payments, refunds, webhooks, and Billing for the
+membership) sits behind this one class, so no other module ever needs the SDK.
+
 `configure(app)` sets the SDK up from the app's settings and installs the StripeGateway as
 shop.payments.gateway's processor.
 """
@@ -11,7 +14,15 @@ import stripe
 from flask import Flask
 
 from shop.payments import gateway
-from shop.payments.gateway import Event, GatewayError, Intent, InvalidWebhook, PaymentDeclined
+from shop.payments.gateway import (
+    BillingInvoice,
+    Event,
+    GatewayError,
+    Intent,
+    InvalidWebhook,
+    PaymentDeclined,
+    Subscription,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +113,11 @@ class StripeGateway:
         obj = event["data"]["object"]
         obj = obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
         intent = _intent(obj) if obj.get("object") == "payment_intent" else None
-        return Event(id=event["id"], type=event["type"], intent=intent)
+        kind = obj.get("object")
+        created = int(event.to_dict().get("created") or 0)
+        return Event(id=event["id"], type=event["type"], intent=intent, created=created,
+                     data=obj, subscription=subscription_from(obj) if kind == "subscription" else None,
+                     invoice=invoice_from(obj) if kind == "invoice" else None)
 
     def refund(self, intent_id: str, amount_cents: int, idempotency_key: str, reason: str) -> tuple[str, str]:
         """Refund `amount_cents` of a succeeded PaymentIntent; returns (refund id, status).
@@ -128,3 +143,159 @@ class StripeGateway:
         if data.get("status") in ("failed", "canceled"):
             raise PaymentDeclined(f"Stripe could not make the refund ({data.get('failure_reason') or data['status']}).")
         return data["id"], data.get("status") or "succeeded"
+
+    # ---- Billing -------------------------------------------------------------------------------------
+
+    def ensure_plan(self, *, plan_id: str, name: str, amount_cents: int, currency: str, interval: str) -> str:
+        """The recurring price for the plan, created once with a stable id (a Plan: Stripe accepts a plan id
+        wherever a price id goes, and Stripe-compatible test servers know Plans only)."""
+        try:
+            try:
+                plan = stripe.Plan.retrieve(plan_id)
+                if int(plan["amount"]) == amount_cents and str(plan["currency"]).upper() == currency.upper():
+                    return plan_id
+                raise GatewayError(f"The plan {plan_id} exists at another price; give the new price its own plan.")
+            except stripe.InvalidRequestError as error:
+                if error.http_status != 404:
+                    raise
+            product = stripe.Product.create(name=name, type="service", idempotency_key=f"product:{plan_id}")
+            stripe.Plan.create(id=plan_id, amount=amount_cents, currency=currency.lower(), interval=interval,
+                               product=product["id"], idempotency_key=f"plan:{plan_id}")
+        except stripe.StripeError as error:
+            log.error("Stripe error preparing the plan %s: %s", plan_id, error)
+            raise GatewayError() from error
+        return plan_id
+
+    def create_customer(self, *, email: str, name: str, metadata: dict[str, str], idempotency_key: str) -> str:
+        try:
+            customer = stripe.Customer.create(email=email, name=name or None, metadata=metadata,
+                                              idempotency_key=idempotency_key)
+        except stripe.StripeError as error:
+            log.error("Stripe error creating a customer: %s", error)
+            raise GatewayError() from error
+        return customer["id"]
+
+    def set_default_card(self, customer_id: str, payment_method: str) -> None:
+        """Make this card the one the customer's invoices are charged to.
+
+        A PaymentMethod (pm_...) is attached to the customer first; a card id from a token (card_..., what
+        the development stand-in of Stripe.js returns) is referred to directly."""
+        try:
+            if payment_method.startswith("pm_"):
+                stripe.PaymentMethod.attach(payment_method, customer=customer_id)
+            stripe.Customer.modify(customer_id, invoice_settings={"default_payment_method": payment_method})
+        except stripe.CardError as error:
+            raise PaymentDeclined(error.user_message or "Your card was declined.") from error
+        except stripe.InvalidRequestError as error:
+            log.warning("Stripe refused the card for %s: %s", customer_id, error.user_message)
+            raise PaymentDeclined(error.user_message or "That card could not be used. Please try another.") from error
+        except stripe.StripeError as error:
+            log.error("Stripe error saving a card for %s: %s", customer_id, error)
+            raise GatewayError() from error
+
+    def create_subscription(self, *, customer_id: str, plan_id: str, metadata: dict[str, str],
+                            idempotency_key: str, trial_end: int | None = None) -> Subscription:
+        """Subscribe the customer to the plan; the first invoice is charged to their default card at once
+        (a decline or 3-D Secure leaves the subscription `incomplete`, its invoice's intent telling why)."""
+        options: dict[str, Any] = {"trial_end": trial_end} if trial_end else {}
+        try:
+            subscription = stripe.Subscription.create(customer=customer_id, items=[{"plan": plan_id}],
+                                                      metadata=metadata, payment_behavior="allow_incomplete",
+                                                      idempotency_key=idempotency_key, **options)
+        except stripe.CardError as error:
+            raise PaymentDeclined(error.user_message or "Your card was declined.") from error
+        except stripe.StripeError as error:
+            log.error("Stripe error creating a subscription for %s: %s", customer_id, error)
+            raise GatewayError() from error
+        return subscription_from(subscription)
+
+    def retrieve_subscription(self, subscription_id: str) -> Subscription:
+        return self._subscription_call("retrieving", stripe.Subscription.retrieve, subscription_id)
+
+    def set_cancel_at_period_end(self, subscription_id: str, cancel: bool) -> Subscription:
+        return self._subscription_call("updating", stripe.Subscription.modify, subscription_id,
+                                       cancel_at_period_end=cancel)
+
+    def cancel_subscription(self, subscription_id: str) -> Subscription:
+        return self._subscription_call("cancelling", stripe.Subscription.delete, subscription_id)
+
+    def _subscription_call(self, doing: str, call: Any, subscription_id: str, **params: Any) -> Subscription:
+        try:
+            return subscription_from(call(subscription_id, **params))
+        except stripe.StripeError as error:
+            log.error("Stripe error %s %s: %s", doing, subscription_id, error)
+            raise GatewayError() from error
+
+    def retrieve_invoice(self, invoice_id: str) -> BillingInvoice:
+        try:
+            return invoice_from(stripe.Invoice.retrieve(invoice_id))
+        except stripe.StripeError as error:
+            log.error("Stripe error retrieving %s: %s", invoice_id, error)
+            raise GatewayError() from error
+
+    def invoices(self, subscription_id: str) -> list[BillingInvoice]:
+        try:
+            found = stripe.Invoice.list(subscription=subscription_id, limit=100)
+        except stripe.StripeError as error:
+            log.error("Stripe error listing the invoices of %s: %s", subscription_id, error)
+            raise GatewayError() from error
+        return [invoice_from(item) for item in found.data]
+
+    def pay_invoice(self, invoice_id: str) -> BillingInvoice:
+        """Charge an open invoice again, to the customer's (new) default card."""
+        try:
+            stripe.Invoice.pay(invoice_id)
+        except stripe.CardError as error:
+            raise PaymentDeclined(error.user_message or "Your card was declined.") from error
+        except stripe.InvalidRequestError as error:
+            if error.http_status == 402:
+                raise PaymentDeclined(error.user_message or "Your card was declined.") from error
+            log.warning("Stripe refused to charge %s again: %s", invoice_id, error.user_message)
+        except stripe.StripeError as error:
+            log.error("Stripe error paying %s: %s", invoice_id, error)
+            raise GatewayError() from error
+        return self.retrieve_invoice(invoice_id)
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+
+
+def _id_of(value: Any) -> str | None:
+    """An id, whether Stripe sent the id or the expanded object."""
+    if isinstance(value, dict):
+        return value.get("id")
+    return str(value) if value else None
+
+
+def subscription_from(obj: Any) -> Subscription:
+    """A Stripe subscription as the shop reads it (the period from the subscription or, in newer API
+    versions, from its item)."""
+    data = _plain(obj)
+    items = ((data.get("items") or {}).get("data") or [{}])
+    item = items[0] if items else {}
+    return Subscription(
+        id=data["id"], customer_id=_id_of(data.get("customer")) or "", status=str(data.get("status") or ""),
+        current_period_start=data.get("current_period_start") or item.get("current_period_start"),
+        current_period_end=data.get("current_period_end") or item.get("current_period_end"),
+        cancel_at_period_end=bool(data.get("cancel_at_period_end")),
+        ended_at=data.get("ended_at"), latest_invoice_id=_id_of(data.get("latest_invoice")),
+        metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
+    )
+
+
+def invoice_from(obj: Any) -> BillingInvoice:
+    """A Stripe invoice: the subscription and period it pays for come from its first line when present."""
+    data = _plain(obj)
+    lines = ((data.get("lines") or {}).get("data") or [])
+    period = (lines[0].get("period") if lines else None) or {}
+    parent = (data.get("parent") or {}).get("subscription_details") or {}
+    return BillingInvoice(
+        id=data["id"], subscription_id=_id_of(data.get("subscription")) or _id_of(parent.get("subscription")),
+        status=str(data.get("status") or ""), amount_due_cents=int(data.get("amount_due") or 0),
+        amount_paid_cents=int(data.get("amount_paid") or 0), currency=str(data.get("currency") or "usd").upper(),
+        intent_id=_id_of(data.get("payment_intent")),
+        period_start=period.get("start") or data.get("period_start"),
+        period_end=period.get("end") or data.get("period_end"),
+        created=int(data.get("created") or data.get("date") or 0), attempted=bool(data.get("attempted")),
+    )

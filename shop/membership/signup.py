@@ -1,0 +1,184 @@
+"""Joining: a Stripe customer for the account, its card, and a subscription to the plan, once.
+
+`subscribe` is safe to call twice for one click: the Membership row (unique per live account and per
+idempotency key) is written before Stripe is called, and Stripe gets the same idempotency key. The first
+invoice is charged at once; 3-D Secure is answered in the browser and `confirm` then asks Stripe (never
+the browser) how it ended. A declined first payment ends the attempt, so the member can try another card.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from shop.accounts.models import User
+from shop.core import audit
+from shop.core.errors import Refusal
+from shop.extensions import db
+from shop.membership import plan, queries, sync
+from shop.membership.models import CHANNEL_PHONE, CHANNEL_WEB, ENDED, PENDING, BillingCustomer, Membership
+from shop.payments import gateway
+from shop.payments.gateway import processor
+
+log = logging.getLogger(__name__)
+
+JOINED = "active"
+REQUIRES_ACTION = "requires_action"
+DECLINED = "declined"
+WAITING = "pending"
+
+
+class AlreadyMember(Refusal):
+    status = 409
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    membership: Membership
+    message: str = ""
+    client_secret: str | None = None
+
+
+def now_seconds() -> int:
+    return int(datetime.now(UTC).timestamp())
+
+
+def customer_id_for(user: User) -> str:
+    """The account's Stripe customer, created the first time (a race keeps the first one written)."""
+    row = db.session.get(BillingCustomer, user.id)
+    if row is not None:
+        return row.stripe_customer_id
+    customer = processor().create_customer(email=user.email, name=user.full_name or "",
+                                           metadata={"user_id": str(user.id)},
+                                           idempotency_key=f"customer:{user.id}")
+    db.session.add(BillingCustomer(user_id=user.id, stripe_customer_id=customer))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return db.session.get(BillingCustomer, user.id).stripe_customer_id
+    return customer
+
+
+def subscribe(user: User, payment_method: str, *, staff: Any = None, trial_end: int | None = None) -> Outcome:
+    """Start the account's membership with this card: staff keying a caller's card make it a phone one."""
+    product = plan.plan_product()
+    key = f"membership:{user.id}:{payment_method}"[:200]
+    existing = queries.live_membership(user.id)
+    if existing is not None and existing.idempotency_key == key:  # the same click again
+        return _resume(user.id)
+    if existing is not None and existing.state != PENDING:
+        raise AlreadyMember(f"{user.email} is already a member. Manage the membership from the account page.")
+    membership = Membership(user_id=user.id, live_user_id=user.id, product_id=product.id, idempotency_key=key,
+                            price_cents=product.price_cents, currency=product.currency,
+                            channel=CHANNEL_PHONE if staff is not None else CHANNEL_WEB,
+                            created_by_id=getattr(staff, "id", None))
+    db.session.add(membership)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a second click, or another attempt under way
+        db.session.rollback()
+        return _resume(user.id)
+    try:
+        plan_id = plan.ensure_plan(product)
+        customer = customer_id_for(user)
+        processor().set_default_card(customer, payment_method)
+        subscription = processor().create_subscription(
+            customer_id=customer, plan_id=plan_id, idempotency_key=membership.idempotency_key, trial_end=trial_end,
+            metadata={"membership_id": str(membership.id), "user_id": str(user.id)})
+    except gateway.PaymentError as error:
+        _abandon(membership, error.message)
+        return Outcome(DECLINED, membership, error.message)
+    membership.stripe_subscription_id = subscription.id
+    audit.record("membership started", "user", user.id, f"{membership.channel}: subscription {subscription.id}",
+                 actor=staff or user)
+    db.session.commit()
+    return _settle(membership, subscription)
+
+
+def _resume(user_id: int) -> Outcome:
+    membership = queries.live_membership(user_id)
+    if membership is None:
+        raise AlreadyMember("That card was just declined. Please try another card.")
+    if membership.state != PENDING:
+        return Outcome(JOINED, membership)
+    if membership.stripe_subscription_id is None:
+        return Outcome(WAITING, membership, "Your membership is being set up. Please wait a moment.")
+    return confirm(membership)
+
+
+def confirm(membership: Membership) -> Outcome:
+    """After 3-D Secure, or a second click: Stripe's own view of the subscription and its first invoice."""
+    try:
+        subscription = processor().retrieve_subscription(membership.stripe_subscription_id or "")
+    except gateway.GatewayError as error:
+        return Outcome(WAITING, membership, error.message)
+    return _settle(membership, subscription)
+
+
+def _settle(membership: Membership, subscription: gateway.Subscription) -> Outcome:
+    sync.apply_subscription(membership, subscription, now_seconds())
+    invoice = _first_invoice(subscription)
+    if invoice is not None:
+        sync.apply_invoice(membership, invoice)
+    db.session.commit()
+    if membership.is_open:
+        return Outcome(JOINED, membership)
+    if membership.state == ENDED:
+        return Outcome(DECLINED, membership, "This membership attempt has ended. Please try again.")
+    intent = _intent(invoice)
+    if intent is not None and intent.status == gateway.INTENT_REQUIRES_ACTION:
+        membership.pending_intent_id = intent.id
+        db.session.commit()
+        return Outcome(REQUIRES_ACTION, membership, client_secret=intent.client_secret)
+    if intent is not None and intent.status in (gateway.INTENT_REQUIRES_PAYMENT_METHOD, gateway.INTENT_CANCELED):
+        message = intent.failure_message or "Your card was declined."
+        _cancel_quietly(membership)
+        _abandon(membership, message)
+        return Outcome(DECLINED, membership, message)
+    return Outcome(WAITING, membership, "Your payment is being processed.")
+
+
+def _first_invoice(subscription: gateway.Subscription) -> gateway.BillingInvoice | None:
+    if not subscription.latest_invoice_id:
+        return None
+    try:
+        return processor().retrieve_invoice(subscription.latest_invoice_id)
+    except gateway.GatewayError:
+        return None
+
+
+def _intent(invoice: gateway.BillingInvoice | None) -> gateway.Intent | None:
+    if invoice is None or not invoice.intent_id:
+        return None
+    try:
+        return processor().retrieve(invoice.intent_id)
+    except gateway.GatewayError:
+        return None
+
+
+def _cancel_quietly(membership: Membership) -> None:
+    if membership.stripe_subscription_id:
+        try:
+            processor().cancel_subscription(membership.stripe_subscription_id)
+        except gateway.GatewayError:
+            log.warning("Could not cancel the unpaid subscription %s", membership.stripe_subscription_id)
+
+
+def _abandon(membership: Membership, message: str) -> None:
+    """The first payment failed: the attempt ends (no e-mail: the member is on the page, reading why)."""
+    membership.state = ENDED
+    membership.live_user_id = None
+    membership.ended_at = datetime.now(UTC).replace(tzinfo=None)
+    audit.record("membership declined", "user", membership.user_id, message[:300])
+    db.session.commit()
+
+
+def pending_for(user_id: int, membership_id: int) -> Membership | None:
+    """The account's own membership by id (for the 3-D Secure return), or None."""
+    return db.session.scalar(select(Membership).where(Membership.id == membership_id,
+                                                      Membership.user_id == user_id))
