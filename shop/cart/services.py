@@ -44,7 +44,8 @@ def check_line(items: Mapping[Product, int], product: Product | None, quantity: 
     if product is None or not product.is_active:
         raise CartError("That product is no longer available.")
     if product.kind == KIND_MEMBERSHIP:
-        raise CartError("The membership is billed monthly and is not sold through the cart yet. Call us to join.")
+        raise CartError("The membership is billed monthly: join it from its own page (Join for a monthly price), "
+                        "not through the cart.")
     if not 1 <= quantity <= MAX_QUANTITY:
         raise CartError(f"Choose a quantity from 1 to {MAX_QUANTITY}.")
     courses = product.course_ids

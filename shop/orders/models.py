@@ -292,3 +292,21 @@ class PaymentLink(db.Model):
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
 
     order = relationship("Order")
+
+
+class Dispute(db.Model):
+    """A chargeback the customer's bank opened against a card payment, as Stripe reported it."""
+
+    __tablename__ = "disputes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    stripe_dispute_id: Mapped[str] = mapped_column(db.String(80), unique=True)
+    charge_id: Mapped[str] = mapped_column(db.String(80), default="")
+    amount_cents: Mapped[int] = mapped_column(default=0)
+    reason: Mapped[str] = mapped_column(db.String(60), default="")
+    status: Mapped[str] = mapped_column(db.String(30), default="")  # Stripe's: needs_response, won, lost...
+    opened_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+    closed_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
+
+    order = relationship("Order")

@@ -9,6 +9,7 @@ from flask_login import current_user
 from shop.accounts.access import ANY_ROLE, role_required
 from shop.core.forms import ConfirmForm
 from shop.courses import library
+from shop.membership import queries as membership_queries
 from shop.orders import customers
 from shop.web.helpers import current_actor
 
@@ -21,7 +22,8 @@ def overview():
     me = current_actor()
     return render_template("accounts/account.html", orders=customers.orders_for(me),
                            courses=library.my_courses(me), addresses=list(current_user.addresses),
-                           form=ConfirmForm())
+                           membership=membership_queries.latest_membership(me.id), form=ConfirmForm(),
+                           membership_label=membership_queries.label)
 
 
 @bp.get("/orders/<number>")

@@ -72,3 +72,19 @@ def signed_event(event_type, intent, event_id=None, secret=WEBHOOK_SECRET):
 def retrieve_intent(intent_id):
     """The PaymentIntent as plain JSON, as it would appear inside an event."""
     return json.loads(str(stripe.PaymentIntent.retrieve(intent_id)))
+
+
+def signed_object_event(event_type, obj, *, event_id, created=None, secret=WEBHOOK_SECRET):
+    """Any Stripe object (a subscription, an invoice, a charge, a dispute) inside a signed event, at Stripe's
+    time `created` (Unix seconds; events that happened in another order than they arrive differ by it)."""
+    payload = json.dumps({
+        "id": event_id, "object": "event", "type": event_type,
+        "created": int(created if created is not None else time.time()),
+        "data": {"object": dict(obj)},
+    })
+    return payload, stripe.WebhookSignature.generate_signature_header(payload, secret)
+
+
+def as_json(resource):
+    """A Stripe resource retrieved from the server, as the plain JSON an event carries."""
+    return json.loads(str(resource))

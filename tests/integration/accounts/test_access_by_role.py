@@ -35,6 +35,8 @@ PUBLIC = frozenset({
     "cart.view", "cart.add", "cart.update", "cart.remove", "cart.apply_code", "cart.remove_code",
     "checkout.checkout", "checkout.summary", "checkout.place", "checkout.confirm", "checkout.thanks",
     "webhooks.stripe",
+    # the membership's page and joining (a visitor creates the account on the same page)
+    "membership.join_page", "membership.join",
     # accounts: the pages before logging in, and logging out
     "accounts.register", "accounts.login", "accounts.logout", "accounts.forgot_password",
     "accounts.reset_password", "accounts.verify_email",

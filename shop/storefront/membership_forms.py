@@ -1,0 +1,27 @@
+"""The membership's forms: join (with an account made on the same page), a new card, cancel, undo."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from shop.core.forms import TEXT, EmailAddress
+
+
+class JoinForm(FlaskForm):
+    """The card comes as the payment method Stripe.js made in the browser; the amount is never read here.
+    A visitor who is not signed in fills in the account fields."""
+
+    email = EmailField("Email", filters=TEXT, validators=[Optional(), Length(max=254), EmailAddress()])
+    full_name = StringField("Full name", filters=TEXT, validators=[Optional(), Length(max=200)])
+    password = PasswordField("Choose a password", validators=[Optional(), Length(max=200)])
+    payment_method_id = HiddenField(validators=[InputRequired(message="Enter your card details."),
+                                                Length(max=120)])
+
+
+class CardForm(FlaskForm):
+    payment_method_id = HiddenField(validators=[InputRequired(message="Enter your card details."),
+                                                Length(max=120)])
+
+
+class ConfirmJoinForm(FlaskForm):
+    membership_id = HiddenField(validators=[InputRequired(), Length(max=12)])
