@@ -47,11 +47,13 @@ def ordinal(day: int) -> str:
     return f"{day}{suffix}"
 
 
-def charge_statement(amount: str, interval: str, today: date) -> str:
+def charge_statement(amount: str, interval: str, today: date, first: str | None = None) -> str:
     """What joining today charges, and when, in plain words ("$19.95 today, then $19.95 on the 2nd of each
-    month until you cancel"); Stripe bills on the day one joined, or a short month's last day."""
+    month until you cancel"); Stripe bills on the day one joined, or a short month's last day. `first`: the
+    first payment when an offer lowers it."""
+    now = first or amount
     if interval == "year":
-        return f"{amount} today, then {amount} every year on {today:%B} {ordinal(today.day)} until you cancel."
+        return f"{now} today, then {amount} every year on {today:%B} {ordinal(today.day)} until you cancel."
     day = ordinal(today.day)
     when = f"the {day} of each month" + (" (or the month's last day, if shorter)" if today.day > 28 else "")
-    return f"{amount} today, then {amount} on {when} until you cancel."
+    return f"{now} today, then {amount} on {when} until you cancel."

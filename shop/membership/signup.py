@@ -36,6 +36,14 @@ class AlreadyMember(Refusal):
 
 
 @dataclass(frozen=True)
+class FirstMonthCredit:
+    """Money off the first invoice only (an offer for new members), said in the invoice's words."""
+
+    amount_cents: int
+    description: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     status: str
     membership: Membership
@@ -64,8 +72,10 @@ def customer_id_for(user: User) -> str:
     return customer
 
 
-def subscribe(user: User, payment_method: str, *, staff: Any = None, trial_end: int | None = None) -> Outcome:
-    """Start the account's membership with this card: staff keying a caller's card make it a phone one."""
+def subscribe(user: User, payment_method: str, *, staff: Any = None, trial_end: int | None = None,
+              credit: FirstMonthCredit | None = None) -> Outcome:
+    """Start the account's membership with this card: staff keying a caller's card make it a phone one.
+    `credit` takes an offer's discount off the first invoice (Stripe adds the pending credit to it)."""
     product = plan.plan_product()
     key = f"membership:{user.id}:{payment_method}"[:200]
     existing = queries.live_membership(user.id)
@@ -87,6 +97,10 @@ def subscribe(user: User, payment_method: str, *, staff: Any = None, trial_end: 
         plan_id = plan.ensure_plan(product)
         customer = customer_id_for(user)
         processor().set_default_card(customer, payment_method)
+        if credit is not None and credit.amount_cents > 0:
+            processor().add_invoice_credit(customer_id=customer, amount_cents=credit.amount_cents,
+                                           currency=product.currency, description=credit.description,
+                                           idempotency_key=f"credit:{membership.idempotency_key}"[:200])
         subscription = processor().create_subscription(
             customer_id=customer, plan_id=plan_id, idempotency_key=membership.idempotency_key, trial_end=trial_end,
             metadata={"membership_id": str(membership.id), "user_id": str(user.id)})
@@ -176,6 +190,12 @@ def _abandon(membership: Membership, message: str) -> None:
     membership.ended_at = datetime.now(UTC).replace(tzinfo=None)
     audit.record("membership declined", "user", membership.user_id, message[:300])
     db.session.commit()
+
+
+def has_been_member(user_id: int) -> bool:
+    """Whether this account ever had a membership that started (offers for new members are not for it)."""
+    return db.session.scalar(select(Membership.id).where(Membership.user_id == user_id,
+                                                         Membership.started_at.is_not(None)).limit(1)) is not None
 
 
 def pending_for(user_id: int, membership_id: int) -> Membership | None:

@@ -127,6 +127,9 @@ class PaymentGateway(Protocol):
 
     def pay_invoice(self, invoice_id: str) -> BillingInvoice: ...
 
+    def add_invoice_credit(self, *, customer_id: str, amount_cents: int, currency: str, description: str,
+                           idempotency_key: str) -> None: ...
+
 
 _installed: dict[str, PaymentGateway] = {}
 

@@ -241,6 +241,16 @@ class StripeGateway:
             raise GatewayError() from error
         return [invoice_from(item) for item in found.data]
 
+    def add_invoice_credit(self, *, customer_id: str, amount_cents: int, currency: str, description: str,
+                           idempotency_key: str) -> None:
+        """A credit on the customer's next invoice (the first month of a membership at an offer's price)."""
+        try:
+            stripe.InvoiceItem.create(customer=customer_id, amount=-amount_cents, currency=currency.lower(),
+                                      description=description[:250], idempotency_key=idempotency_key)
+        except stripe.StripeError as error:
+            log.error("Stripe error adding a credit for %s: %s", customer_id, error)
+            raise GatewayError() from error
+
     def pay_invoice(self, invoice_id: str) -> BillingInvoice:
         """Charge an open invoice again, to the customer's (new) default card."""
         try:
@@ -288,7 +298,8 @@ def invoice_from(obj: Any) -> BillingInvoice:
     """A Stripe invoice: the subscription and period it pays for come from its first line when present."""
     data = _plain(obj)
     lines = ((data.get("lines") or {}).get("data") or [])
-    period = (lines[0].get("period") if lines else None) or {}
+    periods = [line.get("period") or {} for line in lines]  # the plan's line covers the longest period
+    period = max(periods, key=lambda p: (p.get("end") or 0) - (p.get("start") or 0), default={})
     parent = (data.get("parent") or {}).get("subscription_details") or {}
     return BillingInvoice(
         id=data["id"], subscription_id=_id_of(data.get("subscription")) or _id_of(parent.get("subscription")),

@@ -180,3 +180,22 @@ def release_for_order(order: Any, include_confirmed: bool = False) -> int:
             _give_back(row.promotion_id, row.code_id, row.discount_cents)
             released += 1
     return released
+
+
+def take_use(promotion_id: int, code_id: int | None, cents: int) -> bool:
+    """Count one use of a promotion (and its code) outside an order, within its limits: the membership's
+    first month at an offer's price. False when the offer or the code was just used up (nothing counted)."""
+    if not _take_promotion(promotion_id, cents):
+        db.session.rollback()
+        return False
+    if code_id is not None and not _take_code(code_id):
+        db.session.rollback()
+        return False
+    db.session.commit()
+    return True
+
+
+def give_back_use(promotion_id: int, code_id: int | None, cents: int) -> None:
+    """Undo `take_use`: the first payment was declined."""
+    _give_back(promotion_id, code_id, cents)
+    db.session.commit()

@@ -107,6 +107,10 @@ def facts(promotion: Promotion) -> Facts:
     if p.customers:
         count = len(p.customers)
         conditions.append(f"{count} listed customer{'' if count == 1 else 's'}")
+    names_membership = "membership" in p.target_kinds.split(",") or any(
+        entry.role == ROLE_TARGET and entry.product and entry.product.kind == "membership" for entry in p.products)
+    if names_membership and not p.applies_to_everything:
+        conditions.append("on the membership: its first month only, for new members")
     limits = []
     if p.max_redemptions:
         limits.append(f"{p.max_redemptions} redemptions")

@@ -8,6 +8,7 @@ from flask_login import current_user, login_user
 from shop.accounts import ratelimit
 from shop.accounts import services as accounts
 from shop.accounts.access import ANY_ROLE, role_required
+from shop.checkout import membership_offer
 from shop.core.errors import Refusal
 from shop.core.forms import ConfirmForm
 from shop.core.timeutil import local_today
@@ -15,6 +16,7 @@ from shop.membership import emails, plan, queries, signup
 from shop.membership import manage as changes
 from shop.money import format_cents
 from shop.payments.gateway import PaymentError
+from shop.promotions.codes import normalise
 from shop.storefront.membership_forms import CardForm, ConfirmJoinForm, JoinForm
 
 bp = Blueprint("membership", __name__)
@@ -34,10 +36,14 @@ def join_page():
             and queries.live_membership(current_user.id).state != "pending":
         flash("You are already a member: here is your membership.", "info")
         return redirect(url_for("membership.manage"))
+    form = JoinForm(formdata=None, code=normalise(request.args.get("code"))[:40])
+    user = current_user if current_user.is_authenticated else None
+    offer = membership_offer.first_month(product, form.code.data or "", user)
     today = local_today(current_app.config["SHOP_TIMEZONE"])
-    statement = plan.charge_statement(format_cents(product.price_cents), plan.interval_of(product), today)
-    return render_template("membership/join.html", product=product, form=JoinForm(), confirm=ConfirmJoinForm(),
-                           statement=statement)
+    statement = plan.charge_statement(format_cents(product.price_cents), plan.interval_of(product), today,
+                                      first=format_cents(offer.price_cents))
+    return render_template("membership/join.html", product=product, form=form, confirm=ConfirmJoinForm(),
+                           statement=statement, offer=offer)
 
 
 def _account_for(form):
@@ -68,7 +74,7 @@ def join():
         return _fail(ratelimit.CARD_REFUSED, status=429)
     try:
         user = _account_for(form)
-        outcome = signup.subscribe(user, form.payment_method_id.data.strip())
+        outcome = membership_offer.join(user, form.payment_method_id.data.strip(), code=form.code.data or "")
     except Refusal as refusal:
         return _fail(refusal.message, refusal.field_errors(), refusal.status)
     return _answer(outcome)

@@ -14,6 +14,7 @@ class JoinForm(FlaskForm):
     email = EmailField("Email", filters=TEXT, validators=[Optional(), Length(max=254), EmailAddress()])
     full_name = StringField("Full name", filters=TEXT, validators=[Optional(), Length(max=200)])
     password = PasswordField("Choose a password", validators=[Optional(), Length(max=200)])
+    code = StringField("Offer code (optional)", filters=TEXT, validators=[Optional(), Length(max=40)])
     payment_method_id = HiddenField(validators=[InputRequired(message="Enter your card details."),
                                                 Length(max=120)])
 
