@@ -1,4 +1,8 @@
-"""Orders and everything frozen with them: lines, payments, stock reservations and the timeline."""
+"""Orders and everything frozen with them: lines, payments, stock reservations and the timeline.
+
+Over 300 lines: one table per noun of an order's life (lines, payments, reservations, events, shipments,
+refunds, payment links, disputes), kept together so the schema reads in one place.
+"""
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
