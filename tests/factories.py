@@ -350,3 +350,46 @@ def grant_course(user, course, order_id=None):
     db.session.add(row)
     db.session.commit()
     return row
+
+
+# --- membership (appended by the members room work) ---
+from shop.membership.models import Membership, MembershipInvoice  # noqa: E402
+
+
+class MemberFactory(BaseFactory):
+    """An active web membership of a new customer, started now, paid for a month (no Stripe behind it).
+    state="ended" leaves live_user_id empty; set started_at / ended_at / channel for reports."""
+
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    live_user_id = factory.LazyAttribute(lambda o: o.user.id if o.state != "ended" else None)
+    idempotency_key = factory.Sequence(lambda n: f"membership:factory:{n}")
+    stripe_subscription_id = factory.Sequence(lambda n: f"sub_factory_{n}")
+    state = "active"
+    stripe_status = factory.LazyAttribute(lambda o: {"ended": "canceled", "past_due": "past_due",
+                                                     "pending": "incomplete"}.get(o.state, "active"))
+    channel = "web"
+    price_cents = 1995
+    currency = "USD"
+    started_at = factory.LazyFunction(utcnow)
+    current_period_end = factory.LazyAttribute(lambda o: o.started_at + timedelta(days=30) if o.started_at else None)
+    ended_at = factory.LazyAttribute(lambda o: utcnow() if o.state == "ended" else None)
+
+
+class MembershipInvoiceFactory(BaseFactory):
+    """A paid monthly invoice of a membership, for its current period."""
+
+    class Meta:
+        model = MembershipInvoice
+
+    membership = factory.SubFactory(MemberFactory)
+    stripe_invoice_id = factory.Sequence(lambda n: f"in_factory_{n}")
+    intent_id = factory.Sequence(lambda n: f"pi_factory_{n}")
+    status = "paid"
+    amount_cents = factory.LazyAttribute(lambda o: o.membership.price_cents)
+    currency = "USD"
+    period_start = factory.LazyAttribute(lambda o: o.membership.started_at)
+    period_end = factory.LazyAttribute(lambda o: o.membership.current_period_end)
+    paid_at = factory.LazyAttribute(lambda o: o.membership.started_at)

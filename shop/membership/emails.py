@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 
 from shop.catalogue.models import Product
+from shop.core.timeutil import to_shop_time
 from shop.extensions import db
 from shop.mail import messages
 from shop.mail.models import OutboxMessage
@@ -38,7 +39,7 @@ def _send(kind: str, membership: Membership, dedupe_key: str, **extra: Any) -> O
                "account_url": messages.absolute_url(ACCOUNT_ENDPOINT),
                "courses_url": messages.absolute_url(COURSES_ENDPOINT),
                "deadline": retry_deadline(membership), **extra}
-    date = membership.current_period_end
+    date = to_shop_time(membership.current_period_end, current_app.config["SHOP_TIMEZONE"])
     subject = SUBJECTS[kind].format(plan=plan, date=date.strftime("%B %-d, %Y") if date else "")
     return messages.send("membership", membership.user.email, subject, context, dedupe_key=dedupe_key)
 

@@ -1,5 +1,6 @@
 """The back-office dashboard (today's orders, orders to handle, books to reorder, quick links) and the sales
-report with its CSV: staff and marketing."""
+report and the members report (new, ended, active, MRR and churn per month), each with its CSV: staff and
+marketing."""
 
 from flask import Response, current_app, render_template, request
 from flask_login import current_user
@@ -13,6 +14,7 @@ from shop.core.timeutil import local_today
 from shop.courses import approvals
 from shop.reports import courses as course_reports
 from shop.reports import dashboard, sales
+from shop.reports import membership as member_reports
 
 QUICK_LINKS = (  # (endpoint, label, roles): shown when the endpoint exists and the user has the role
     ("phone.new_order", "Take a phone order", (ROLE_STAFF,)),
@@ -21,6 +23,7 @@ QUICK_LINKS = (  # (endpoint, label, roles): shown when the endpoint exists and 
     ("courses_admin.learners", "Find a learner (courses, certificates)", (ROLE_STAFF,)),
     ("catalogue_admin.new_product_choice", "Add a product", (ROLE_MARKETING,)),
     ("marketing.promotions", "Promotions", (ROLE_MARKETING,)),
+    ("reports.members", "Members report (new, ended, MRR, churn)", (ROLE_STAFF, ROLE_MARKETING)),
     ("users.index", "Users and roles", (ROLE_ADMIN,)),
 )
 
@@ -61,4 +64,19 @@ def sales_csv():
     report = sales.sales(_days(), _tz())
     filename = f"sales-{report.start.isoformat()}-to-{report.end.isoformat()}.csv"
     return Response(sales.sales_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/reports/members", endpoint="members")
+def members_page():
+    report = member_reports.members_report(_tz())
+    return render_template("backoffice/reports/members.html", report=report, chart=member_reports.chart(report),
+                           channel_labels=member_reports.CHANNEL_LABELS, churn_text=member_reports.churn_text)
+
+
+@bp.get("/reports/members.csv", endpoint="members_csv")
+def members_csv():
+    report = member_reports.members_report(_tz())
+    filename = f"members-{report.months[0].first_day:%Y-%m}-to-{report.latest.first_day:%Y-%m}.csv"
+    return Response(member_reports.members_csv(report), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
