@@ -21,6 +21,7 @@ from shop.backoffice.catalogue import views as office_catalogue
 from shop.backoffice.courses import views as office_courses
 from shop.backoffice.desk import views as desk
 from shop.backoffice.marketing import views as marketing
+from shop.backoffice.members import views as members
 from shop.backoffice.phone import views as phone
 from shop.backoffice.reports import views as office_reports
 from shop.backoffice.settings import views as office_settings
@@ -30,13 +31,23 @@ from shop.checkout import views as webhooks
 from shop.core import database
 from shop.mail import views as dev_mail
 from shop.payments import stripe_gateway
-from shop.storefront import account, cart, catalogue, certificates, checkout, learning, pages, payment_link
+from shop.storefront import (
+    account,
+    cart,
+    catalogue,
+    certificates,
+    checkout,
+    learning,
+    membership,
+    pages,
+    payment_link,
+)
 from shop.web import errors, pagecache, security
 
 ROOT = Path(__file__).resolve().parent.parent
-STOREFRONT = (catalogue, pages, cart, checkout, account, payment_link, learning, certificates)
+STOREFRONT = (catalogue, pages, cart, checkout, account, payment_link, learning, certificates, membership)
 BACK_OFFICE = (office_reports, phone, calls, desk, office_catalogue, office_courses, stock, users, office_settings,
-               marketing)
+               marketing, members)
 assert models  # every model is registered with the metadata (migrations compare against it)
 
 
