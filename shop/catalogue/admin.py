@@ -52,6 +52,9 @@ KIND_FIELDS = {
     KIND_MEMBERSHIP: ("billing_interval",),
     KIND_COMBO: (),
 }
+COMBO_PART_KINDS = (KIND_BOOK, KIND_COURSE)  # never the membership: it is billed monthly, a combo is paid once
+MEMBERSHIP_IN_COMBO = ("A combo cannot contain the membership: it is billed monthly. Link to the membership from the "
+                       "combo's description instead.")
 REQUIRED = {
     KIND_COURSE: {"ce_hours": "Enter the CE hours.", "course_format": "Choose a format.",
                   "lesson_count": "Enter the number of lessons."},
@@ -116,10 +119,10 @@ def get_product(product_id: int | None) -> Product | None:
 
 
 def component_choices(exclude_id: int | None = None) -> list[tuple[int, str]]:
-    """(id, label) for every product a combo may hold: books, courses and the membership, not combos."""
+    """(id, label) for every product a combo may hold: books and courses (COMBO_PART_KINDS)."""
     rows = db.session.execute(
         select(Product.id, Product.title, Product.sku, Product.price_cents, Product.is_active)
-        .where(Product.kind != KIND_COMBO, Product.id != (exclude_id or 0))
+        .where(Product.kind.in_(COMBO_PART_KINDS), Product.id != (exclude_id or 0))
         .order_by(Product.kind, Product.title)
     ).all()
     return [(r.id, f"{r.title} ({r.sku}, {format_cents(r.price_cents)}){'' if r.is_active else ' — retired'}")
@@ -175,6 +178,8 @@ def _check_components(product, rows):
             raise CatalogueError("One of the chosen products no longer exists.", "components")
         if part.kind == KIND_COMBO or (product is not None and part.id == product.id):
             raise CatalogueError("A combo cannot hold another combo or itself.", "components")
+        if part.kind not in COMBO_PART_KINDS:
+            raise CatalogueError(MEMBERSHIP_IN_COMBO, "components")
         parts.append((part, quantity))
     if not parts:
         raise CatalogueError("Choose at least one product for the combo.", "components")

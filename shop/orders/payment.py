@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from shop.extensions import db
+from shop.membership import events as membership_events
 from shop.orders import services as orders
+from shop.orders import stripe_events
 from shop.orders.models import (
     PAYMENT_CANCELLED,
     PAYMENT_FAILED,
@@ -149,7 +151,11 @@ def handle_event(event: Event) -> str:
         return "duplicate"
     intent = event.intent
     outcome = "ignored"
-    if intent is not None and event.type in ("payment_intent.succeeded", "payment_intent.payment_failed"):
+    if event.type in membership_events.TYPES:
+        outcome = membership_events.handle(event)
+    elif event.type in stripe_events.TYPES:
+        outcome = stripe_events.handle(event)
+    elif intent is not None and event.type in ("payment_intent.succeeded", "payment_intent.payment_failed"):
         payment = db.session.execute(db.select(Payment).filter_by(intent_id=intent.id)).scalar_one_or_none()
         order_id = payment.order_id if payment else _order_id_from_metadata(intent)
         if order_id is None:

@@ -15,7 +15,8 @@ Rules:
 
 The amount is reserved and the Refund row saved (pending) before calling Stripe; if Stripe refuses or
 cannot be reached the reservation is given back and the row marked failed. A crash between Stripe's
-answer and our commit leaves a pending row holding the amount: never a refund counted twice.
+answer and our commit leaves a pending row holding the amount: never a refund counted twice. A refund
+made in Stripe's dashboard (shop.orders.stripe_events) is counted the same way: record_processor_refund.
 """
 
 from dataclasses import dataclass
@@ -260,3 +261,39 @@ def _finish(order: Order, row: Refund, actor: Any, summary: str) -> None:
     audit.record("refunded", "order", order.id, summary[:500], actor=actor)
     db.session.commit()
     db.session.refresh(order)
+
+
+def record_processor_refund(order: Order, provider_refund_id: str, amount_cents: int, reason: str, *,
+                            shop_reason: str | None = None, room_cents: int | None = None) -> Refund | None:
+    """A refund made in Stripe's dashboard, counted like the shop's own (not committed); None if known already
+    or over `room_cents` (what Stripe refunded beyond our records). The shop's own pending refund of this
+    amount, whose reason Stripe carries back as `shop_reason`, is completed instead: never counted twice."""
+    if amount_cents <= 0 or db.session.scalar(select(Refund.id).where(Refund.provider_refund_id == provider_refund_id)):
+        return None
+    what = f"{format_cents(amount_cents)} ({provider_refund_id})"
+    row = db.session.scalars(select(Refund).where(
+        Refund.order_id == order.id, Refund.method == REFUND_STRIPE, Refund.status == REFUND_PENDING,
+        Refund.provider_refund_id.is_(None), Refund.amount_cents == amount_cents, Refund.reason == shop_reason)
+    ).first() if shop_reason else None
+    if row is not None:  # already reserved by the shop's own refund
+        row.provider_refund_id, row.status = provider_refund_id, REFUND_SUCCEEDED
+        summary = f"Stripe confirmed the refund of {what}: {row.reason}"
+    elif room_cents is not None and amount_cents > room_cents:
+        return None
+    else:
+        row = Refund(order_id=order.id, amount_cents=amount_cents, reason=reason[:REASON_MAX], method=REFUND_STRIPE,
+                     provider_refund_id=provider_refund_id, idempotency_key=f"processor:{provider_refund_id}"[:120],
+                     status=REFUND_SUCCEEDED)
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+        except IntegrityError:  # another delivery recorded the same refund at this moment
+            return None
+        summary = f"Refunded {what} in Stripe's dashboard." + ("" if _reserve(order, amount_cents) else
+                                                               " More than was left to refund: the total is unchanged.")
+        audit.record("refunded", "order", order.id, summary[:500])
+    services.record(order, "refunded", summary)
+    if withdrawn := _withdraw_courses(order, row):
+        services.record(order, "course_access_withdrawn", f"Course access withdrawn with the refund: "
+                        f"{', '.join(withdrawn)}.")
+    return row
