@@ -68,10 +68,10 @@ def test_a_combo_that_repeats_a_course_in_the_cart_is_refused(client):
     assert response.status_code == 409 and "overlaps with Trigger Points" in response.get_data(as_text=True)
 
 
-def test_the_membership_is_not_sold_through_the_cart_yet(client):
+def test_the_membership_is_joined_from_its_page_not_through_the_cart(client):
     membership = MembershipFactory()
     response = _post(client, "/cart/add", product_id=membership.id, quantity=1)
-    assert response.status_code == 409 and "Call us to join" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "join it from its own page" in response.get_data(as_text=True)
 
 
 def test_a_retired_product_cannot_be_added(client):
