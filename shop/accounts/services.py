@@ -5,6 +5,9 @@ change something commit; e-mails go to the outbox in the same transaction. When 
 verified, `signals.email_verified` lets orders and courses attach what was bought with it as a guest.
 """
 
+import secrets
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -86,6 +89,15 @@ def register_at_checkout(email: str, password: str, full_name: str, *, ip: str |
         raise AccountError("An account with this email already exists. Log in to use it, "
                            "or uncheck “create an account” to continue as a guest.", "email")
     return register(email, password, full_name, ip=ip)
+
+
+def register_for_caller(email: str, full_name: str, *, actor: Any) -> User:
+    """A customer account staff make for a caller who has none: a random password (the caller chooses
+    theirs with "Forgot your password"), the confirmation e-mail sent, audited as made by `actor`."""
+    user = register(email, secrets.token_urlsafe(24), full_name)
+    audit.record("customer_created", "user", user.id, "Created by staff for a caller.", actor=actor)
+    db.session.commit()
+    return user
 
 
 def _send_verification(user: User) -> None:

@@ -266,6 +266,11 @@ class Refund(db.Model):
     order = relationship("Order", back_populates="refunds")
     lines = relationship("RefundLine", cascade="all, delete-orphan", back_populates="refund")
 
+    @property
+    def made_in_stripe(self) -> bool:
+        """A refund made in Stripe's own dashboard, heard by webhook (no staff member made it here)."""
+        return self.staff_id is None and self.idempotency_key.startswith("processor:")
+
 
 class RefundLine(db.Model):
     """What a refund gives back for one order line: the quantity and what was really paid for it."""
@@ -314,3 +319,11 @@ class Dispute(db.Model):
     closed_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
 
     order = relationship("Order")
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def reason_words(self) -> str:
+        return self.reason.replace("_", " ")

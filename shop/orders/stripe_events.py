@@ -172,3 +172,9 @@ def _close(row: Dispute, data: dict, created: int) -> None:
     row.closed_at = _when(created) or utcnow()
     outcome = OUTCOMES.get(status, status.replace("_", " "))
     services.record(row.order, "dispute_closed", f"Dispute {outcome} ({row.stripe_dispute_id}).")
+
+
+def disputes_of(order: Order) -> list[Dispute]:
+    """The order's disputes as Stripe reported them, oldest first (for the order desk)."""
+    return list(db.session.scalars(select(Dispute).where(Dispute.order_id == order.id)
+                                   .order_by(Dispute.opened_at, Dispute.id)))

@@ -14,7 +14,7 @@ from shop.core import audit
 from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.money import format_cents
-from shop.orders import cancellation, editing, fulfilment, queries, refunds, timeline
+from shop.orders import cancellation, editing, fulfilment, queries, refunds, stripe_events, timeline
 from shop.orders.editing import ActionRefused
 from shop.orders.models import FULFILMENT_SHIPPED, Payment
 from shop.web.helpers import attach, current_actor
@@ -63,7 +63,8 @@ def _detail(order, note_form=None, error_message=None, status=200):
         to_ship=fulfilment.lines_to_ship(order), refundable_cents=refunds.refundable_cents(order),
         can_cancel=allowed, why_not_cancel=why_not, error_message=error_message,
         staff_names=dict(queries.staff_members()), channels=queries.CHANNELS,
-        fulfilment_labels=queries.FULFILMENT_LABELS,
+        fulfilment_labels=queries.FULFILMENT_LABELS, disputes=stripe_events.disputes_of(order),
+        dispute_outcomes=stripe_events.OUTCOMES,
     ), status
 
 

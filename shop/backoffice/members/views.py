@@ -7,7 +7,6 @@ Starting a membership by phone answers JSON to static/js/phone_membership.js, wh
 into the Payment Element as the phone order page does.
 """
 
-import secrets
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
@@ -151,11 +150,9 @@ def create_caller_account():
         flash(f"{existing.email} has an account already: it is the caller's below.", "info")
         return redirect(url_for("members.new", user=existing.id), code=303)
     try:
-        user = accounts.register(form.email.data, secrets.token_urlsafe(24), form.full_name.data)
+        user = accounts.register_for_caller(form.email.data, form.full_name.data, actor=current_actor())
     except accounts.AccountError as refusal:
         return _new_page(email=form.email.data, account_form=form, status=refusal.status, error=refusal.message)
-    audit.record("customer_created", "user", user.id, "Created by phone for a membership.", actor=current_actor())
-    db.session.commit()
     flash(f"Account created for {user.email}. They can set a password with “Forgot your password”.", "success")
     return redirect(url_for("members.new", user=user.id), code=303)
 
