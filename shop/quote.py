@@ -60,12 +60,15 @@ class Quote:
         return errors
 
 
-def _customer(user: Any, email: str, channel: str) -> tuple[Any, str]:
-    """Who the promotions are for: the given customer, or on the web the one logged in; and their e-mail."""
+def _customer(user: Any, email: str, channel: str) -> tuple[Any, str, bool]:
+    """Who the promotions are for: the given customer, or on the web the one logged in; their e-mail; and
+    whether that address is proven (the account's own, confirmed; or a caller staff key in by phone)."""
     if user is None and channel == "web" and has_request_context() and current_user.is_authenticated:
         user = current_user
     email = (email or (user.email if user is not None else "") or "").strip().lower()
-    return user, email
+    own = user is not None and getattr(user, "email_verified_at", None) is not None \
+        and (user.email or "").lower() == email
+    return user, email, channel == "phone" or own
 
 
 def quote(cart: Cart | None, country: str = "US", shipping_code: str = "", *, channel: str = "web",
@@ -84,13 +87,14 @@ def quote_lines(lines: Iterable[Line], country: str = "US", shipping_code: str =
     """Price pricing.types.Line objects as quote() does."""
     lines = tuple(lines)
     now = now or utcnow()
-    user, email = _customer(user, email, channel)
+    user, email, verified = _customer(user, email, channel)
     user_id = user.id if user is not None else None
     requires_shipping = any(line.is_physical for line in lines)
     methods = shipping.methods_for(country) if requires_shipping else []
     selected = next((m for m in methods if m.code == shipping_code), methods[0] if methods else None)
     context = promo_codes.pricing_context([promo_codes.normalise(c) for c in codes], email=email, user_id=user_id,
-                                          now=now, first_order=lambda: is_first_order(email, user_id))
+                                          now=now, first_order=lambda: is_first_order(email, user_id),
+                                          verified=verified)
     pricing_cart = PricingCart(lines=lines, shipping=shipping.as_rate(selected), channel=channel,
                                tax_rate_basis_points=current_app.config["TAX_RATE_BASIS_POINTS"],
                                timezone=current_app.config["SHOP_TIMEZONE"], customer=context.customer,

@@ -44,8 +44,10 @@ def first_month(product: Product, code: str = "", user: User | None = None, *, c
     if user is not None and signup.has_been_member(user.id):
         problem = f"{code} is for new members: welcome back!" if code else ""
         return FirstMonth(product.price_cents, problem=problem)
+    verified = channel == "phone" or (user is not None and user.email_verified_at is not None)
     context = promo_codes.pricing_context([code] if code else [], first_order=lambda: True,
-                                          email=user.email if user else "", user_id=user.id if user else None)
+                                          email=user.email if user else "", user_id=user.id if user else None,
+                                          verified=verified)
     offers = tuple(p for p in context.promotions if _for_membership(p, product))
     offers = loader.with_fresh_counters(offers, {p.id for p in offers})  # limits as they are now
     line = Line(product_id=product.id, sku=product.sku, title=product.title, kind=KIND_MEMBERSHIP,

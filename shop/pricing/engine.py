@@ -105,6 +105,9 @@ def _why_not(promotion: promo.Promotion, cart: Cart, eligible: Sequence[Line], n
     conditions = promotion.conditions
     customer = cart.customer or Customer()
     email = (customer.email or "").lower()
+    about_the_customer = conditions.first_order_only or conditions.email_domains or conditions.customer_emails
+    if about_the_customer and not customer.verified:
+        return "for signed-in customers whose e-mail address is confirmed: log in to use it"
     if conditions.first_order_only and not customer.is_first_order:
         return "for a customer's first order only"
     if conditions.email_domains and email.rpartition("@")[2] not in conditions.email_domains:

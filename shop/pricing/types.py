@@ -8,8 +8,13 @@ from typing import TypedDict
 
 @dataclass(frozen=True)
 class Customer:
+    """Who is buying. `verified`: the address is proven (a signed-in account whose e-mail is confirmed, or
+    a caller staff identified on the phone); offers for an address, a domain, listed customers or a first
+    order are only for a verified customer, never for whatever address a guest types."""
+
     email: str = ""
     is_first_order: bool = True
+    verified: bool = False
 
 
 @dataclass(frozen=True)

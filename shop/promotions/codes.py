@@ -101,11 +101,13 @@ def _problem(code: str, row: PromotionCode | None, entry: loader.Loaded | None, 
 
 
 def pricing_context(codes: Sequence[str], *, first_order: Callable[[], bool], email: str = "",
-                    user_id: int | None = None, now: datetime | None = None) -> PricingContext:
+                    user_id: int | None = None, now: datetime | None = None,
+                    verified: bool = False) -> PricingContext:
     """The live promotions, plus what these codes unlock, for this customer (their uses left, first order).
 
     `first_order()` says whether this is the customer's first order; it is asked only when a live promotion
-    is for first orders (shop.orders.customers.is_first_order knows).
+    is for first orders and the customer is `verified` (an unverified address learns nothing of its
+    orders: shop.orders.customers.is_first_order knows).
     """
     now = now or utcnow()
     live = loader.live_set()
@@ -129,8 +131,8 @@ def pricing_context(codes: Sequence[str], *, first_order: Callable[[], bool], em
     promotions = tuple(p for p in live.promotions if p.ends_at is None or p.ends_at > now)
     promotions += tuple(extra[pid].promotion for pid in sorted(extra) if pid in unlocked)
     promotions = loader.for_customer(promotions, entries, email, user_id)
-    first = first_order() if any(p.conditions.first_order_only for p in promotions) else True
-    customer = Customer(email=(email or "").strip().lower(), is_first_order=first)
+    first = first_order() if verified and any(p.conditions.first_order_only for p in promotions) else True
+    customer = Customer(email=(email or "").strip().lower(), is_first_order=first, verified=verified)
     return PricingContext(promotions, tuple(pairs), customer, problems, code_ids, tuple(codes))
 
 

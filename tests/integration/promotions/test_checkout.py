@@ -198,17 +198,34 @@ def test_a_per_customer_limit_holds_by_account_whatever_the_email(client, items,
     assert orders_placed()[-1].discount_cents == 0
 
 
-def test_a_first_order_offer_is_for_a_first_paid_order_only(client, items, payments_on, app):
+def test_a_first_order_offer_is_for_a_confirmed_accounts_first_paid_order_only(client, items, payments_on, app):
     _, course = items
     PromotionFactory(name="First order", basis_points=1500, first_order_only=True)
-    assert buy(client, payments_on, course, email="new@example.com").get_json()["status"] == "paid"
+    assert buy(client, payments_on, course, email="guest@example.com").get_json()["status"] == "paid"
+    assert orders_placed()[-1].discount_cents == 0  # a guest's new address per order proves no first order
+
+    buyer = app.test_client()
+    user = UserFactory(email="new@example.com")
+    log_in(buyer, user.email, DEFAULT_PASSWORD)
+    assert buy(buyer, payments_on, course, email=user.email).get_json()["status"] == "paid"
     assert orders_placed()[-1].discount_cents == 1500
-    again = app.test_client()
     book = BookFactory(title="Another book", price_cents=3000)
-    add_to_cart(again, book)
-    summary = again.get("/checkout/summary?email=new@example.com&country=US").get_json()
-    assert "First order" not in summary["summary_html"]
-    assert "First order" in again.get("/checkout/summary?email=someone@example.com").get_json()["summary_html"]
+    add_to_cart(buyer, book)
+    assert "First order" not in buyer.get("/checkout/summary?country=US").get_json()["summary_html"]
+
+
+def test_the_summary_tells_a_guest_nothing_about_an_address(app, items, payments_on):
+    _, course = items
+    PromotionFactory(name="First order", basis_points=1500, first_order_only=True)
+    buyer = app.test_client()
+    user = UserFactory(email="known@example.com")
+    log_in(buyer, user.email, DEFAULT_PASSWORD)
+    buy(buyer, payments_on, course, email=user.email)
+    guest = app.test_client()
+    add_to_cart(guest, BookFactory(title="A book", price_cents=3000))
+    known = guest.get("/checkout/summary?email=known@example.com").get_json()
+    unknown = guest.get("/checkout/summary?email=nobody-yet@example.com").get_json()
+    assert known == unknown
 
 
 def test_a_fixed_price_set_built_from_a_promotion(client, items, payments_on):

@@ -8,9 +8,9 @@ from shop.cart.models import CartItem
 from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.promotions.models import CartCode
-from tests.factories import ProductFactory, PromotionCodeFactory, PromotionFactory
+from tests.factories import DEFAULT_PASSWORD, ProductFactory, PromotionCodeFactory, PromotionFactory, UserFactory
 from tests.support.checkout_helpers import add_to_cart, checkout_page, place
-from tests.support.forms import csrf_token, soup
+from tests.support.forms import csrf_token, log_in, soup
 
 
 def apply(client, code, page="/cart", back="cart", json=False):
@@ -167,14 +167,25 @@ def test_a_code_that_stopped_applying_is_reported_and_dropped_at_checkout(client
     assert cart_codes() == []
 
 
-def test_a_code_for_an_email_domain_waits_for_the_email(client, course):
+def test_a_code_for_an_email_domain_is_for_a_signed_in_confirmed_address_only(client, app, course):
     PromotionCodeFactory(code="CLINIC", promotion__name="Clinic rate", promotion__email_domains="clinic.example")
     add_to_cart(client, course)
-    response = apply(client, "clinic")
-    assert response.status_code == 303 and cart_codes() == ["CLINIC"]
-    html = client.get("/cart").get_data(as_text=True)
-    assert "CLINIC applies once you enter your email address at checkout." in html
+    response = apply(client, "clinic")  # a guest: whatever address they might type proves nothing
+    assert response.status_code == 422 and cart_codes() == []
+    assert "log in to use it" in response.get_data(as_text=True)
     summary = client.get("/checkout/summary?email=pat@clinic.example").get_json()
-    assert "Clinic rate" in summary["summary_html"] and summary["total_cents"] == 9000
-    other = client.get("/checkout/summary?email=pat@elsewhere.example").get_json()
-    assert other["total_cents"] == 10000 and "only for email addresses at clinic.example" in other["summary_html"]
+    assert summary["total_cents"] == 10000 and "Clinic rate" not in summary["summary_html"]
+
+    unconfirmed = app.test_client()
+    user = UserFactory(email="sam@clinic.example", email_verified_at=None)
+    log_in(unconfirmed, user.email, DEFAULT_PASSWORD)
+    add_to_cart(unconfirmed, course)
+    assert apply(unconfirmed, "clinic").status_code == 422
+
+    member = app.test_client()
+    log_in(member, UserFactory(email="pat@clinic.example").email, DEFAULT_PASSWORD)
+    add_to_cart(member, course)
+    assert apply(member, "clinic").status_code == 303
+    assert member.get("/checkout/summary").get_json()["total_cents"] == 9000
+    typed_other = member.get("/checkout/summary?email=someone@clinic.example").get_json()
+    assert typed_other["total_cents"] == 10000  # only the account's own, confirmed address counts

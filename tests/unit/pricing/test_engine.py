@@ -90,7 +90,7 @@ def test_conditions_say_why_they_are_not_met():
         offer(4, name="Clinic", conditions=promo.Conditions(email_domains=frozenset({"clinic.org"})),
               basis_points=1000),
         offer(5, name="VIP", conditions=promo.Conditions(customer_emails=frozenset({"vip@x.org"})), basis_points=1),
-    ], customer=Customer("pat@example.com", is_first_order=False))
+    ], customer=Customer("pat@example.com", is_first_order=False, verified=True))
     assert reasons(b) == {
         "Min $50": "minimum subtotal $50.00 not reached",
         "Two items": "minimum quantity of 2 not reached",
@@ -99,6 +99,22 @@ def test_conditions_say_why_they_are_not_met():
         "VIP": "only for selected customers",
     }
     assert b.discount_cents == 0
+
+
+def test_offers_about_the_customer_are_only_for_a_proven_address():
+    offers = [
+        offer(3, name="First order", conditions=promo.Conditions(first_order_only=True), basis_points=1000),
+        offer(4, name="Clinic", conditions=promo.Conditions(email_domains=frozenset({"clinic.org"})),
+              basis_points=1000),
+        offer(5, name="VIP", conditions=promo.Conditions(customer_emails=frozenset({"vip@clinic.org"})),
+              basis_points=1),
+    ]
+    typed_by_a_guest = price([BOOK], offers, customer=Customer("vip@clinic.org", is_first_order=True))
+    assert typed_by_a_guest.adjustments == ()
+    assert set(reasons(typed_by_a_guest).values()) == {
+        "for signed-in customers whose e-mail address is confirmed: log in to use it"}
+    proven = price([BOOK], offers, customer=Customer("vip@clinic.org", is_first_order=True, verified=True))
+    assert {a.name for a in proven.adjustments} <= {"First order", "Clinic", "VIP"} and proven.adjustments
 
 
 def test_schedule_channel_and_limits_say_why():
