@@ -9,10 +9,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, abort, request
+from flask import Blueprint, Flask, abort, redirect, request, url_for
 from flask_login import current_user
 
-from shop.accounts import sessions
+from shop.accounts import sessions, two_factor
 from shop.accounts.models import ROLE_ADMIN, ROLE_MARKETING, ROLE_STAFF, ROLES
 from shop.extensions import login_manager
 
@@ -76,6 +76,8 @@ def install(app: Flask) -> None:
     stranger meets a login page, never a back-office error handler) and before any blueprint code.
 
     Deny by default: a route under /backoffice or /marketing that declares no roles needs a staff role.
+    When admins require two-factor sign-in for staff, a staff account without it opens nothing there but
+    is sent to set it up (checked here too, before any form is read).
     """
 
     def _require_roles():
@@ -91,6 +93,8 @@ def install(app: Flask) -> None:
             return login_manager.unauthorized()
         if not has_role(current_user, *roles):
             abort(403, description="Your account does not have access to this page.")
+        if request.path.startswith(STAFF_PREFIXES) and two_factor.setup_needed(current_user):
+            return redirect(url_for("accounts.two_factor_status"))
         return None
 
     app.before_request_funcs.setdefault(None, []).insert(0, _require_roles)

@@ -68,3 +68,40 @@ class AddressForm(FlaskForm):
 
     def data_for_service(self):
         return {name: getattr(self, name).data or "" for name in ADDRESS_FIELDS}
+
+
+# ---- two-factor sign-in and asking for the password again -----------------------------------------
+
+CODE_HINT = "The 6-digit code your authenticator app shows, or one of your recovery codes."
+
+
+class TwoFactorCodeForm(FlaskForm):
+    """The login's second step, and renewing the recovery codes."""
+
+    code = StringField("Code", description=CODE_HINT, filters=TEXT,
+                       validators=[InputRequired("Enter the code from your app, or a recovery code."),
+                                   Length(max=40, message="A code is at most 40 characters.")])
+    submit = SubmitField("Continue")
+
+
+class TwoFactorSetupForm(FlaskForm):
+    code = StringField("Code from the app", description="The 6 digits your app shows for this shop.", filters=TEXT,
+                       validators=[InputRequired("Enter the 6-digit code your app shows."),
+                                   Length(max=40, message="A code is at most 40 characters.")])
+    submit = SubmitField("Turn on two-factor sign-in")
+
+
+class TwoFactorDisableForm(FlaskForm):
+    password = PasswordField("Your password", validators=[InputRequired("Enter your password."), Length(max=1000)])
+    code = StringField("Code", description=CODE_HINT, filters=TEXT,
+                       validators=[InputRequired("Enter the code from your app, or a recovery code."),
+                                   Length(max=40, message="A code is at most 40 characters.")])
+    submit = SubmitField("Turn off two-factor sign-in")
+
+
+class ReauthForm(FlaskForm):
+    """The password again, beside a sensitive action's own form (shop.accounts.reauth)."""
+
+    reauth_password = PasswordField("Your password", validators=[Optional(), Length(max=1000)],
+                                    description="Asked again for this action unless you gave it in the last "
+                                                "5 minutes.")

@@ -32,6 +32,13 @@ class User(UserMixin, db.Model):
     # the CE profile a certificate prints: the name exactly as on the licence, and an NCBTMB number if any
     licence_name: Mapped[str] = mapped_column(db.String(200), default="")
     ncbtmb_number: Mapped[str] = mapped_column(db.String(40), default="")
+    # two-factor sign-in (shop.accounts.two_factor): the TOTP secret (set while being set up, on once
+    # totp_enabled_at is), the last time step accepted (never accepted twice) and the recovery codes'
+    # SHA-256 hashes, one a line, each removed when used
+    totp_secret: Mapped[str | None] = mapped_column(db.String(64), nullable=True)
+    totp_enabled_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(db.BigInteger, nullable=True)
+    recovery_code_hashes: Mapped[str | None] = mapped_column(db.Text, nullable=True)
 
     addresses = relationship("Address", back_populates="user", cascade="all, delete-orphan",
                              order_by="Address.id")

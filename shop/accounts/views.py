@@ -1,8 +1,12 @@
-"""Account pages: register, log in and out, password reset, e-mail verification, saved addresses.
+"""Account pages: register, log in (with two-factor sign-in's second step) and out, password reset,
+e-mail verification, two-factor sign-in, saved addresses.
 
 Views read a form, call one service and redirect or render; a refused form comes back with its
 message (422, or 429 when rate-limited, 400 for a bad link). The "My account" overview and a
 customer's order pages are in shop.storefront.account (they show orders and courses too).
+
+Over 300 lines: every page of the account blueprint is here, one short view each; the rules they call
+live in services, two_factor and addresses.
 """
 
 import time
@@ -11,7 +15,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from shop.accounts import addresses, forms, ratelimit, services, sessions
+from shop.accounts import addresses, forms, ratelimit, reauth, services, sessions, two_factor
 from shop.accounts.access import ANY_ROLE, role_required
 from shop.accounts.sessions import SEEN_KEY
 from shop.core.forms import ConfirmForm
@@ -20,6 +24,7 @@ bp = Blueprint("accounts", __name__, url_prefix="/account")
 ACCOUNT = "my_account.overview"  # the My account page (shop.storefront.account)
 
 INVALID = 422
+NO_STORE = {"Cache-Control": "no-store"}  # pages showing a secret or recovery codes
 
 
 def safe_next(target):
@@ -54,6 +59,16 @@ def _finish_login(user, remember=False):
     login_user(user, remember=remember)
     session.permanent = bool(remember)
     session[SEEN_KEY] = int(time.time())
+    reauth.mark(user)  # the password was given just now: sensitive actions need not ask again at once
+
+
+def _after_login(user, next_url):
+    """Where a full login goes: the two-factor setup when the shop requires it of this staff account."""
+    if two_factor.setup_needed(user):
+        flash("The shop requires two-factor sign-in for staff accounts. Set it up to open the back office.",
+              "info")
+        return redirect(url_for("accounts.two_factor_status"))
+    return redirect(next_url or url_for(ACCOUNT))
 
 
 def _me():
@@ -91,8 +106,30 @@ def login():
         user = services.authenticate(form.email.data, form.password.data, _ip())
     except services.AccountError as error:
         return _refused(form, error, "accounts/login.html", **context)
+    if two_factor.is_enabled(user):  # the password is right; nobody is logged in until the code is too
+        two_factor.start_login(user, remember=form.remember.data, next_url=next_url)
+        return redirect(url_for("accounts.login_two_factor"))
     _finish_login(user, remember=form.remember.data)
-    return redirect(next_url or url_for(ACCOUNT))
+    return _after_login(user, next_url)
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+def login_two_factor():
+    """The second step: a code from the app or a recovery code, for the login the session holds."""
+    form = forms.TwoFactorCodeForm()
+    if two_factor.pending_login() is None:
+        return render_template("accounts/login_two_factor.html", form=None, expired=two_factor.EXPIRED), 400
+    if not form.validate_on_submit():
+        status = INVALID if form.is_submitted() else 200
+        return render_template("accounts/login_two_factor.html", form=form), status
+    try:
+        pending = two_factor.finish_login(form.code.data, _ip())
+    except two_factor.SecondStepExpired as error:
+        return render_template("accounts/login_two_factor.html", form=None, expired=error.message), error.status
+    except two_factor.TwoFactorError as error:
+        return _refused(form, error, "accounts/login_two_factor.html")
+    _finish_login(pending.user, remember=pending.remember)
+    return _after_login(pending.user, safe_next(pending.next_url))
 
 
 @bp.post("/logout")
@@ -122,6 +159,91 @@ def change_password():
     flash("Your password is changed. You are logged out everywhere else.", "success")
     return redirect(url_for(ACCOUNT))
 
+
+# ---- two-factor sign-in ----------------------------------------------------------------------
+
+def _two_factor_page(status=200, disable_form=None, codes_form=None, error_message=None):
+    me = _me()
+    return render_template("accounts/two_factor.html", enabled=two_factor.is_enabled(me),
+                           required=two_factor.required_for(me), codes_left=two_factor.recovery_codes_left(me),
+                           start_form=ConfirmForm(formdata=None),
+                           disable_form=disable_form or forms.TwoFactorDisableForm(formdata=None),
+                           codes_form=codes_form or forms.TwoFactorCodeForm(formdata=None),
+                           error_message=error_message), status
+
+
+@bp.get("/two-factor")
+@role_required(*ANY_ROLE)
+def two_factor_status():
+    return _two_factor_page()
+
+
+@bp.post("/two-factor/start")
+@role_required(*ANY_ROLE)
+def two_factor_start():
+    try:
+        two_factor.begin_setup(_me())
+    except two_factor.TwoFactorError as error:
+        return _two_factor_page(error.status, error_message=error.message)
+    return redirect(url_for("accounts.two_factor_setup"))
+
+
+def _setup_page(form, secret, status=200, error_message=None):
+    uri = two_factor.provisioning_uri(_me(), secret)
+    return render_template("accounts/two_factor_setup.html", form=form, secret=secret,
+                           qr=two_factor.qr_data_uri(uri), error_message=error_message), status, NO_STORE
+
+
+@bp.route("/two-factor/setup", methods=["GET", "POST"])
+@role_required(*ANY_ROLE)
+def two_factor_setup():
+    secret = two_factor.pending_secret(_me())
+    if not secret:
+        return redirect(url_for("accounts.two_factor_status"))
+    form = forms.TwoFactorSetupForm()
+    if not form.validate_on_submit():
+        return _setup_page(form, secret, INVALID if form.is_submitted() else 200)
+    try:
+        codes = two_factor.confirm_setup(_me(), form.code.data)
+    except two_factor.TwoFactorError as error:
+        return _setup_page(form, secret, error.status, _on_field(form, error))
+    return render_template("accounts/two_factor_codes.html", codes=codes, first=True), 200, NO_STORE
+
+
+@bp.post("/two-factor/recovery-codes")
+@role_required(*ANY_ROLE)
+def two_factor_recovery_codes():
+    form = forms.TwoFactorCodeForm()
+    if not form.validate_on_submit():
+        return _two_factor_page(INVALID, codes_form=form)
+    try:
+        codes = two_factor.regenerate_recovery_codes(_me(), form.code.data)
+    except two_factor.TwoFactorError as error:
+        return _two_factor_page(error.status, codes_form=form, error_message=_on_field(form, error))
+    return render_template("accounts/two_factor_codes.html", codes=codes, first=False), 200, NO_STORE
+
+
+@bp.post("/two-factor/disable")
+@role_required(*ANY_ROLE)
+def two_factor_disable():
+    form = forms.TwoFactorDisableForm()
+    if not form.validate_on_submit():
+        return _two_factor_page(INVALID, disable_form=form)
+    try:
+        two_factor.disable(_me(), form.password.data, form.code.data)
+    except two_factor.TwoFactorError as error:
+        return _two_factor_page(error.status, disable_form=form, error_message=_on_field(form, error))
+    flash("Two-factor sign-in is off. Your password alone logs you in now.", "success")
+    return redirect(url_for("accounts.two_factor_status"))
+
+
+def _on_field(form, error):
+    """Put a refusal on the field it names; the message to show above the form when it names none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        return error.message
+    field.errors = [*field.errors, error.message]
+    return None
 
 
 # ---- password reset --------------------------------------------------------------------------

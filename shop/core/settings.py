@@ -28,6 +28,7 @@ class Setting:
     default: int | Callable[[Mapping[str, Any]], int]  # a value, or a callable taking the app config
     minimum: int | None = None
     maximum: int | None = None
+    switch: bool = False  # on (1) or off (0): shown as "on"/"off"
 
     def default_value(self) -> int:
         return self.default(current_app.config) if callable(self.default) else self.default
@@ -47,6 +48,7 @@ SETTINGS = {
         Setting("STAFF_REFUND_LIMIT_CENTS", "Largest refund staff may give", int, 10000, 0, 100_000_000),
         Setting("LOW_STOCK_THRESHOLD", "Default low-stock threshold", int,
                 lambda config: int(config["LOW_STOCK_THRESHOLD"]), 0, 100_000),
+        Setting("REQUIRE_STAFF_TWO_FACTOR", "Two-factor sign-in required for staff", int, 0, 0, 1, switch=True),
     )
 }
 
@@ -95,4 +97,6 @@ def show(key: str, value: Any) -> str:
     """A setting's value as the audit log and the settings page write it."""
     if key.endswith("_CENTS"):
         return format_cents(value)
+    if SETTINGS[key].switch:
+        return "on" if int(value) else "off"
     return str(value)

@@ -8,6 +8,8 @@ do that now, 502 Stripe failed).
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from shop.accounts import reauth
+from shop.accounts.forms import ReauthForm
 from shop.backoffice.desk import bp
 from shop.backoffice.desk.forms import CancelForm, EditOrderForm, NoteForm, RefundForm, ShipForm, line_quantities
 from shop.core import audit
@@ -180,13 +182,28 @@ def cancel(number):
     return redirect(url_for("desk.order", number=order.number), 303)
 
 
+def _over_staff_limit(order, amount, quantities, actor):
+    """Whether this refund takes the order past the staff limit, made by someone it does not bind (an
+    admin): then the password is asked again (staff bound by the limit are refused by the service)."""
+    if refunds.limit_binds(actor):
+        return False
+    try:
+        cents = sum(c for _, c in refunds.line_amounts(order, quantities).values()) if quantities is not None \
+            else (amount or 0)
+    except ActionRefused:
+        return False  # the refund itself refuses these quantities, with its message
+    return order.refunded_cents + cents > refunds.staff_limit_cents()
+
+
 @bp.route("/<number>/refund", methods=["GET", "POST"])
 def refund(number):
     order = _order_or_404(number)
-    form = RefundForm()
+    form, reauth_form = RefundForm(), ReauthForm()
     lines = refunds.refundable_lines(order)
+    binds = refunds.limit_binds(current_actor())
     context = {"order": order, "form": form, "lines": lines, "refundable_cents": refunds.refundable_cents(order),
-               "limit_cents": refunds.staff_limit_cents(), "limit_binds": refunds.limit_binds(current_actor())}
+               "limit_cents": refunds.staff_limit_cents(), "limit_binds": binds, "reauth_form": reauth_form,
+               "ask_password": not binds and not reauth.is_fresh(current_actor())}
     if request.method == "GET":
         return render_template("backoffice/desk/refund.html", **context, line_errors={}, posted=None)
     quantities, line_errors = line_quantities(request.form, "refund-qty-", [item.line.id for item in lines])
@@ -196,9 +213,14 @@ def refund(number):
     message, status = None, INVALID
     if valid and not line_errors:
         try:
+            if _over_staff_limit(order, amount, quantities if by_lines else None, current_actor()):
+                reauth.require(current_actor(), reauth_form.reauth_password.data, "refund over the staff limit")
             made = refunds.refund(order, actor=current_actor(), reason=form.reason.data,
                                   idempotency_key=form.refund_key.data, amount_cents=None if by_lines else amount,
                                   line_quantities=quantities if by_lines else None)
+        except reauth.ReauthRefused as error:
+            message, status = attach(reauth_form, error), error.status
+            context["ask_password"] = True
         except ActionRefused as error:
             message, status = attach(form, error), error.status
             if error.field and error.field.startswith("refund-qty-"):

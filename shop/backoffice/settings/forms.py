@@ -19,6 +19,7 @@ class SettingsForm(FlaskForm):
                                                    "unless the book has its own threshold.",
                                        validators=[InputRequired("Enter a number of copies."),
                                                    NumberRange(0, 100_000, "From 0 to 100000.")])
+    require_staff_two_factor = BooleanField("Require two-factor sign-in for staff")
     submit = SubmitField("Save settings")
 
 

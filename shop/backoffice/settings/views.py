@@ -25,14 +25,17 @@ def _settings_page(form, status=200):
 def index():
     if request.method == "GET":
         form = SettingsForm(formdata=None, staff_refund_limit=settings.get_setting("STAFF_REFUND_LIMIT_CENTS"),
-                            low_stock_threshold=settings.get_setting("LOW_STOCK_THRESHOLD"))
+                            low_stock_threshold=settings.get_setting("LOW_STOCK_THRESHOLD"),
+                            require_staff_two_factor=bool(settings.get_setting("REQUIRE_STAFF_TWO_FACTOR")))
         return _settings_page(form)
     form = SettingsForm()
     if not form.validate_on_submit():
         return _settings_page(form, INVALID)
     try:
         settings.save_settings({"STAFF_REFUND_LIMIT_CENTS": form.staff_refund_limit.data,
-                                "LOW_STOCK_THRESHOLD": form.low_stock_threshold.data}, current_actor())
+                                "LOW_STOCK_THRESHOLD": form.low_stock_threshold.data,
+                                "REQUIRE_STAFF_TWO_FACTOR": int(bool(form.require_staff_two_factor.data))},
+                               current_actor())
     except ValueError as error:
         db.session.rollback()
         form.staff_refund_limit.errors = [str(error)]

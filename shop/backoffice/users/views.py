@@ -7,6 +7,8 @@ its message (422, or the service's own status: 409 for the last admin or a self-
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from shop.accounts import admin as users_admin
+from shop.accounts import reauth
+from shop.accounts.forms import ReauthForm
 from shop.accounts.models import ROLES, User
 from shop.backoffice.users import bp
 from shop.backoffice.users.forms import ROLE_LABELS, RoleForm
@@ -29,9 +31,11 @@ def _user_or_404(user_id):
     return db.get_or_404(User, user_id, description="There is no user with this number.")
 
 
-def _user_page(user, form=None, status=200, error_message=None):
+def _user_page(user, form=None, status=200, error_message=None, reauth_form=None):
     return render_template("backoffice/users/user.html", user=user,
                            form=form or RoleForm(formdata=None, role=user.role),
+                           reauth_form=reauth_form or ReauthForm(formdata=None),
+                           ask_password=reauth_form is not None or not reauth.is_fresh(current_actor()),
                            button_form=ConfirmForm(formdata=None), history=users_admin.history(user),
                            error_message=error_message), status
 
@@ -44,9 +48,14 @@ def user(user_id):
 @bp.post("/<int:user_id>/role")
 def change_role(user_id):
     target = _user_or_404(user_id)
-    form = RoleForm()
+    form, reauth_form = RoleForm(), ReauthForm()
     if not form.validate_on_submit():
         return _user_page(target, form, INVALID)
+    try:
+        reauth.require(current_actor(), reauth_form.reauth_password.data, "role change")
+    except reauth.ReauthRefused as error:
+        reauth_form.reauth_password.errors = [error.message]
+        return _user_page(target, form, error.status, error.message, reauth_form)
     try:
         changed = users_admin.change_role(target, form.role.data, current_actor())
     except users_admin.UserAdminError as error:

@@ -40,6 +40,8 @@ PUBLIC = frozenset({
     # accounts: the pages before logging in, and logging out
     "accounts.register", "accounts.login", "accounts.logout", "accounts.forgot_password",
     "accounts.reset_password", "accounts.verify_email",
+    # the login's second step: it serves only the login its session holds (password already right)
+    "accounts.login_two_factor",
     # a phone order's payment link: the caller pays on our page; the signed, single-use token is the key
     "payment_links.page", "payment_links.pay", "payment_links.confirm",
     # a course's pages, lessons, files and exam, and a certificate's PDF: each checks that this signed-in
