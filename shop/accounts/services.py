@@ -91,6 +91,20 @@ def register_at_checkout(email: str, password: str, full_name: str, *, ip: str |
     return register(email, password, full_name, ip=ip)
 
 
+def register_to_join(email: str, password: str, full_name: str, *, ip: str | None = None) -> User:
+    """The account a visitor makes on the membership's page: every field is needed there (AccountError
+    with the fields to fill); an address that has an account must log in instead."""
+    missing = {name: message for name, value, message in (
+        ("email", email, "Enter your email address."), ("full_name", (full_name or "").strip(), "Enter your name."),
+        ("password", password, "Choose a password for your account."),
+    ) if not value}
+    if missing:
+        raise AccountError("Please check the form.", errors=missing, status=400)
+    if user_by_email(email) is not None:
+        raise AccountError("An account with this email already exists. Log in first, then join.", "email")
+    return register(email, password, full_name.strip(), ip=ip)
+
+
 def register_for_caller(email: str, full_name: str, *, actor: Any) -> User:
     """A customer account staff make for a caller who has none: a random password (the caller chooses
     theirs with "Forgot your password"), the confirmation e-mail sent, audited as made by `actor`."""

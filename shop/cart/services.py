@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping
 
 from shop.cart.models import Cart, CartItem
-from shop.catalogue.models import KIND_COURSE, KIND_MEMBERSHIP, Product, books_in
+from shop.catalogue.models import KIND_COMBO, KIND_COURSE, KIND_MEMBERSHIP, Product, books_in
 from shop.core.errors import Refusal
 from shop.extensions import db
 from shop.pricing import types as pricing
@@ -46,6 +46,9 @@ def check_line(items: Mapping[Product, int], product: Product | None, quantity: 
     if product.kind == KIND_MEMBERSHIP:
         raise CartError("The membership is billed monthly: join it from its own page (Join for a monthly price), "
                         "not through the cart.")
+    if product.kind == KIND_COMBO and any(c.component.kind == KIND_MEMBERSHIP for c in product.components):
+        raise CartError(f"{product.title} contains the monthly membership, which a combo cannot sell. "
+                        "Join the membership from its own page, and call us about the rest.")
     if not 1 <= quantity <= MAX_QUANTITY:
         raise CartError(f"Choose a quantity from 1 to {MAX_QUANTITY}.")
     courses = product.course_ids

@@ -11,12 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import update
 
 from shop.accounts.models import User
 from shop.catalogue.models import KIND_MEMBERSHIP, Product
 from shop.core.errors import Refusal
 from shop.core.timeutil import utcnow
-from shop.membership import queries, signup
+from shop.extensions import db
+from shop.membership import signup
+from shop.membership.models import Membership
+from shop.membership.signals import start_abandoned
 from shop.pricing import engine
 from shop.pricing.types import Cart, Line
 from shop.promotions import codes as promo_codes
@@ -70,21 +74,29 @@ class OfferGone(Refusal):
 
 
 def join(user: User, payment_method: str, *, code: str = "", staff: Any = None) -> signup.Outcome:
-    """Subscribe with the first-month offer this customer has, counting its use within its limits."""
+    """Subscribe with the first-month offer this customer has, its use counted within the promotion's limits
+    for this attempt only (a second click counts nothing more; a failed first payment gives it back)."""
+    started = signup.begin(user, payment_method, staff=staff)
+    if isinstance(started, signup.Outcome):
+        return started
     product = signup.plan.plan_product()
-    if queries.live_membership(user.id) is not None:  # a second click, or a member: no offer counted twice
-        return signup.subscribe(user, payment_method, staff=staff)
     offer = first_month(product, code, user, channel="phone" if staff is not None else "web")
     if offer.discount_cents <= 0 or offer.promotion_id is None:
-        return signup.subscribe(user, payment_method, staff=staff)
+        return signup.charge(started, payment_method)
     if not redemptions.take_use(offer.promotion_id, offer.code_id, offer.discount_cents):
+        signup.abandon(started, f"{offer.name} was just used up")
         raise OfferGone(f"{offer.name} was just used up. Reload the page to see the price without it.", "code")
+    signup.record_offer(started, offer.promotion_id, offer.code_id, offer.discount_cents)
     credit = signup.FirstMonthCredit(offer.discount_cents, f"First month: {offer.name}")
-    try:
-        outcome = signup.subscribe(user, payment_method, staff=staff, credit=credit)
-    except Exception:
-        redemptions.give_back_use(offer.promotion_id, offer.code_id, offer.discount_cents)
-        raise
-    if outcome.status == signup.DECLINED:
-        redemptions.give_back_use(offer.promotion_id, offer.code_id, offer.discount_cents)
-    return outcome
+    return signup.charge(started, payment_method, credit=credit)
+
+
+@start_abandoned.connect
+def _give_offer_back(membership: Membership, **_: Any) -> None:
+    """A first payment that never succeeded: its offer's use goes back, once (a conditional update)."""
+    taken = db.session.execute(
+        update(Membership).where(Membership.id == membership.id, Membership.offer_discount_cents > 0)
+        .values(offer_discount_cents=0).execution_options(synchronize_session=False)).rowcount
+    if taken == 1 and membership.offer_promotion_id is not None:
+        redemptions.release_use(membership.offer_promotion_id, membership.offer_code_id,
+                                membership.offer_discount_cents)

@@ -28,9 +28,13 @@ SUBJECTS = {
 
 
 def retry_deadline(membership: Membership) -> Any:
-    """The day by which a failed renewal must be paid before Stripe gives up (its retry schedule)."""
-    start = membership.current_period_end
-    return start + timedelta(days=current_app.config.get("MEMBERSHIP_RETRY_DAYS", 14)) if start else None
+    """The day by which a failed payment must be made before Stripe gives up: its retry schedule
+    (MEMBERSHIP_RETRY_DAYS, as set in Stripe's Billing settings) from the first failure of the newest unpaid
+    invoice. None when nothing is owed."""
+    failed = [row.failed_at for row in membership.invoices if row.status == "failed" and row.failed_at]
+    if not failed:
+        return None
+    return max(failed) + timedelta(days=current_app.config.get("MEMBERSHIP_RETRY_DAYS", 14))
 
 
 def _send(kind: str, membership: Membership, dedupe_key: str, **extra: Any) -> OutboxMessage | None:

@@ -1,14 +1,21 @@
 """Stripe's Billing webhooks for the membership, applied through `sync` (idempotent, any order).
 
-The caller (shop.orders.payment.handle_event) has already made sure each event is acted on once.
+A subscription event is a cue, not the truth: the subscription is read back from Stripe and its current
+state applied, so events arriving late, twice or out of order all end in Stripe's present state (the
+event's own copy is used only when Stripe cannot be reached). The membership row is locked while it is
+changed, so two deliveries at once cannot overwrite each other. The caller
+(shop.orders.payment.handle_event) records each event so that a duplicate delivery changes nothing.
 """
 
 import logging
 
+from sqlalchemy import select
+
 from shop.extensions import db
 from shop.membership import sync
-from shop.membership.models import Membership
-from shop.payments.gateway import Event
+from shop.membership.models import ENDED, Membership
+from shop.membership.signup import now_seconds
+from shop.payments.gateway import Event, GatewayError, Subscription, processor
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +23,7 @@ SUBSCRIPTION_EVENTS = ("customer.subscription.created", "customer.subscription.u
                        "customer.subscription.deleted")
 INVOICE_PAID_EVENTS = ("invoice.paid", "invoice.payment_succeeded")
 INVOICE_FAILED_EVENTS = ("invoice.payment_failed",)
+LIVE_STATUSES = ("active", "trialing", "past_due", "unpaid")
 TYPES = SUBSCRIPTION_EVENTS + INVOICE_PAID_EVENTS + INVOICE_FAILED_EVENTS
 
 
@@ -25,9 +33,13 @@ def handle(event: Event) -> str:
         membership = _membership(event.subscription.id, event.subscription.metadata)
         if membership is None:
             return "unknown subscription"
-        sync.apply_subscription(membership, event.subscription, event.created)
-        if event.type == "customer.subscription.deleted":
-            sync.end(membership, event.subscription.ended_at or event.created)
+        subscription, seen_at = _current(event)
+        was_ended = membership.state == ENDED
+        sync.apply_subscription(membership, subscription, seen_at)
+        if subscription.status == "canceled":
+            sync.end(membership, subscription.ended_at or seen_at)
+        elif was_ended and subscription.status in LIVE_STATUSES:
+            _stop_orphan(subscription.id)
         return f"membership {membership.state}"
     if event.invoice is not None:
         membership = _membership(event.invoice.subscription_id, {})
@@ -38,11 +50,33 @@ def handle(event: Event) -> str:
     return "ignored"
 
 
+def _current(event: Event) -> tuple[Subscription, int]:
+    """Stripe's subscription as it is now, or the event's copy (as of the event) when Stripe is out of reach."""
+    assert event.subscription is not None
+    try:
+        return processor().retrieve_subscription(event.subscription.id), now_seconds()
+    except GatewayError:
+        return event.subscription, event.created
+
+
+def _stop_orphan(subscription_id: str) -> None:
+    """A subscription still billing for a membership the shop has ended (its start was abandoned when Stripe
+    did not answer in time): cancel it, so nobody pays for nothing."""
+    try:
+        processor().cancel_subscription(subscription_id)
+        log.warning("Cancelled subscription %s: its membership had ended", subscription_id)
+    except GatewayError:
+        log.error("Subscription %s is live for an ended membership and could not be cancelled", subscription_id)
+
+
 def _membership(subscription_id: str | None, metadata: dict[str, str]) -> Membership | None:
-    """By subscription id; or, when our own call's answer was lost, by the membership id we sent along."""
-    membership = sync.by_subscription(subscription_id)
-    if membership is None and metadata.get("membership_id", "").isdigit():
-        membership = db.session.get(Membership, int(metadata["membership_id"]))
+    """By subscription id; or, when our own call's answer was lost, by the membership id we sent along.
+    Locked for the rest of the transaction (PostgreSQL; SQLite has a single writer anyway)."""
+    membership = sync.by_subscription(subscription_id, for_update=True)
+    if membership is None and metadata.get("membership_id", "").isdigit() \
+            and int(metadata["membership_id"]) < 2**31:
+        membership = db.session.scalar(select(Membership).where(Membership.id == int(metadata["membership_id"]))
+                                       .with_for_update(of=Membership))
         if membership is not None and membership.stripe_subscription_id not in (None, subscription_id):
             return None
     if membership is None:

@@ -11,7 +11,18 @@ from shop.core import audit
 from shop.core.errors import Refusal
 from shop.extensions import db
 from shop.membership import sync
-from shop.membership.models import ENDED, INVOICE_PAID, OPEN_STATES, PAST_DUE, Membership, MembershipInvoice
+from shop.membership.models import (
+    ENDED,
+    INVOICE_FAILED,
+    INVOICE_OPEN,
+    INVOICE_PAID,
+    OPEN_STATES,
+    PAST_DUE,
+    PENDING,
+    UNPAID,
+    Membership,
+    MembershipInvoice,
+)
 from shop.membership.signup import customer_id_for, now_seconds
 from shop.payments import gateway
 from shop.payments.gateway import processor
@@ -23,7 +34,7 @@ class MembershipRefused(Refusal):
 
 
 def _must_be_open(membership: Membership) -> None:
-    if membership.state not in OPEN_STATES or not membership.stripe_subscription_id:
+    if membership.state not in (*OPEN_STATES, UNPAID) or not membership.stripe_subscription_id:
         raise MembershipRefused("This membership has ended; there is nothing to change.")
 
 
@@ -33,8 +44,8 @@ def update_card(membership: Membership, payment_method: str, *, actor: Any) -> s
     processor().set_default_card(customer_id_for(membership.user), payment_method)
     audit.record("membership card updated", "user", membership.user_id, "new card for the membership", actor=actor)
     db.session.commit()
-    unpaid = [row for row in membership.invoices if row.status != INVOICE_PAID]
-    if membership.state != PAST_DUE or not unpaid:
+    unpaid = [row for row in membership.invoices if row.status in (INVOICE_FAILED, INVOICE_OPEN)]
+    if membership.state not in (PAST_DUE, UNPAID) or not unpaid:
         return "Your card is updated. Future payments will be charged to it."
     invoice = processor().pay_invoice(unpaid[0].stripe_invoice_id)
     sync.apply_invoice(membership, invoice)
@@ -86,19 +97,32 @@ def _last_paid(membership: Membership) -> MembershipInvoice | None:
 
 def cancel_now(membership: Membership, *, actor: Any, refund: bool) -> int:
     """Staff end the membership at once, with a prorated refund of the unused days when they choose.
-    Returns the cents refunded."""
-    if membership.state == ENDED or not membership.stripe_subscription_id:
+    Returns the cents refunded.
+
+    The refund comes first and is recorded before the subscription is cancelled: if Stripe fails between
+    the two, ending it again refunds nothing more (the refunded amount is subtracted) and only cancels. A
+    membership still starting with no subscription at Stripe (its answer never came) simply ends."""
+    if membership.state == ENDED:
         raise MembershipRefused("This membership has already ended.")
+    if membership.stripe_subscription_id is None:
+        if membership.state != PENDING:
+            raise MembershipRefused("This membership has no Stripe subscription to end.")
+        sync.end(membership)
+        audit.record("membership ended", "user", membership.user_id, "an unfinished start ended", actor=actor)
+        db.session.commit()
+        return 0
     amount = refund_due_cents(membership) if refund else 0
+    if amount:
+        paid = _last_paid(membership)
+        processor().refund(paid.intent_id or "", amount, f"membership-refund:{paid.stripe_invoice_id}:{amount}",
+                           "membership ended early: unused days")
+        paid.refunded_cents += amount
+        audit.record("membership refunded", "user", membership.user_id,
+                     f"refunded {amount} cents for the unused days", actor=actor)
+        db.session.commit()
     subscription = processor().cancel_subscription(membership.stripe_subscription_id)
     sync.apply_subscription(membership, subscription, now_seconds())
     sync.end(membership, subscription.ended_at or now_seconds())
-    db.session.commit()
-    if amount:
-        paid = _last_paid(membership)
-        processor().refund(paid.intent_id or "", amount, f"membership-refund:{paid.stripe_invoice_id}",
-                           "membership ended early: unused days")
-        paid.refunded_cents += amount
     audit.record("membership ended", "user", membership.user_id,
                  "ended at once" + (f", refunded {amount} cents for the unused days" if amount else ", no refund"),
                  actor=actor)

@@ -10,8 +10,9 @@ from shop.extensions import db
 PENDING = "pending"  # created here, Stripe's answer not yet in (or 3-D Secure under way)
 ACTIVE = "active"
 PAST_DUE = "past_due"  # a renewal failed; Stripe is retrying: the member keeps access
+UNPAID = "unpaid"  # Stripe gave up retrying but keeps the subscription: access paused until it is paid
 ENDED = "ended"  # cancelled, or never paid: terminal, never reopened
-STATES = (PENDING, ACTIVE, PAST_DUE, ENDED)
+STATES = (PENDING, ACTIVE, PAST_DUE, UNPAID, ENDED)
 OPEN_STATES = (ACTIVE, PAST_DUE)  # the states in which every course is open
 
 CHANNEL_WEB = "web"
@@ -68,6 +69,11 @@ class Membership(db.Model):
     # may not move the status back
     status_seen_at: Mapped[int] = mapped_column(db.BigInteger, default=0)
     pending_intent_id: Mapped[str | None] = mapped_column(db.String(80), nullable=True)
+    # a first-month offer counted for this membership (given back if its first payment never succeeds)
+    offer_promotion_id: Mapped[int | None] = mapped_column(ForeignKey("promotions.id", ondelete="SET NULL"),
+                                                           nullable=True)
+    offer_code_id: Mapped[int | None] = mapped_column(nullable=True)
+    offer_discount_cents: Mapped[int] = mapped_column(default=0)
 
     user = relationship("User", foreign_keys=[user_id], lazy="joined")
     invoices = relationship("MembershipInvoice", back_populates="membership", lazy="selectin",

@@ -1,20 +1,30 @@
 """Who is a member, and what the account and back-office pages show of a membership."""
 
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 
 from shop.accounts.models import User
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.membership.models import ENDED, OPEN_STATES, PAST_DUE, Membership
 
-LABELS = {"pending": "starting", "active": "active", "past_due": "past due", "ended": "ended"}
-FILTERS = ("active", "past_due", "cancelling", "ended", "pending")
+LABELS = {"pending": "starting", "active": "active", "past_due": "past due", "unpaid": "unpaid (paused)",
+          "ended": "ended"}
+FILTERS = ("active", "past_due", "cancelling", "unpaid", "ended", "pending")
+
+
+GRACE = timedelta(days=3)  # a renewal's webhook may be late: access outlives the period by this much at most
 
 
 def member_condition(user_id: Any) -> ColumnElement[bool]:
-    """SQL: the account `user_id` (a column or a bound value) holds a membership that opens every course."""
-    return exists().where(Membership.user_id == user_id, Membership.state.in_(OPEN_STATES))
+    """SQL: the account `user_id` (a column or a bound value) holds a membership that opens every course:
+    active or past due (Stripe retrying), and within its period (with a little grace), so that a lost
+    "ended" webhook cannot leave every course open for ever."""
+    return exists().where(Membership.user_id == user_id, Membership.state.in_(OPEN_STATES),
+                          or_(Membership.current_period_end.is_(None),
+                              Membership.current_period_end > utcnow() - GRACE))
 
 
 def is_member(user: Any) -> bool:
@@ -51,7 +61,7 @@ def members(state: str = "", search: str = "", page: int = 1, per_page: int = 50
         query = query.where(Membership.state == "active", Membership.cancel_at_period_end.is_(False))
     elif state == PAST_DUE:
         query = query.where(Membership.state == PAST_DUE)
-    elif state in ("ended", "pending"):
+    elif state in ("ended", "pending", "unpaid"):
         query = query.where(Membership.state == state)
     if search:
         pattern = f"%{search.strip().lower()}%"

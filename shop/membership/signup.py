@@ -72,10 +72,9 @@ def customer_id_for(user: User) -> str:
     return customer
 
 
-def subscribe(user: User, payment_method: str, *, staff: Any = None, trial_end: int | None = None,
-              credit: FirstMonthCredit | None = None) -> Outcome:
-    """Start the account's membership with this card: staff keying a caller's card make it a phone one.
-    `credit` takes an offer's discount off the first invoice (Stripe adds the pending credit to it)."""
+def begin(user: User, payment_method: str, *, staff: Any = None) -> "Membership | Outcome":
+    """Write this attempt's row before anything is asked of Stripe (one per click: unique per live account
+    and per idempotency key). Returns the new Membership, or the Outcome of the attempt already made."""
     product = plan.plan_product()
     key = f"membership:{user.id}:{payment_method}"[:200]
     existing = queries.live_membership(user.id)
@@ -93,25 +92,90 @@ def subscribe(user: User, payment_method: str, *, staff: Any = None, trial_end: 
     except IntegrityError:  # a second click, or another attempt under way
         db.session.rollback()
         return _resume(user.id)
+    return membership
+
+
+def record_offer(membership: Membership, promotion_id: int, code_id: int | None, discount_cents: int) -> None:
+    """Note the first-month offer counted for this attempt (given back if its first payment never succeeds)."""
+    membership.offer_promotion_id, membership.offer_code_id = promotion_id, code_id
+    membership.offer_discount_cents = discount_cents
+    db.session.commit()
+
+
+def charge(membership: Membership, payment_method: str, *, credit: FirstMonthCredit | None = None,
+           trial_end: int | None = None) -> Outcome:
+    """Save the card on the member's Stripe customer, put any first-month credit on their next invoice, and
+    subscribe them to the plan: the first invoice is charged at once."""
+    user = membership.user
+    actor = db.session.get(User, membership.created_by_id) if membership.created_by_id else user
+    product = plan.plan_product()
+    credit_id = None
     try:
         plan_id = plan.ensure_plan(product)
         customer = customer_id_for(user)
         processor().set_default_card(customer, payment_method)
         if credit is not None and credit.amount_cents > 0:
-            processor().add_invoice_credit(customer_id=customer, amount_cents=credit.amount_cents,
-                                           currency=product.currency, description=credit.description,
-                                           idempotency_key=f"credit:{membership.idempotency_key}"[:200])
+            credit_id = processor().add_invoice_credit(
+                customer_id=customer, amount_cents=credit.amount_cents, currency=product.currency,
+                description=credit.description, idempotency_key=f"credit:{membership.idempotency_key}"[:200])
+    except gateway.PaymentError as error:  # nothing is subscribed yet
+        _remove_credit(credit_id)
+        abandon(membership, error.message)
+        return Outcome(DECLINED, membership, error.message)
+    try:
         subscription = processor().create_subscription(
             customer_id=customer, plan_id=plan_id, idempotency_key=membership.idempotency_key, trial_end=trial_end,
             metadata={"membership_id": str(membership.id), "user_id": str(user.id)})
-    except gateway.PaymentError as error:
-        _abandon(membership, error.message)
+    except gateway.PaymentDeclined as error:
+        _remove_credit(credit_id)
+        abandon(membership, error.message)
         return Outcome(DECLINED, membership, error.message)
+    except gateway.GatewayError:  # Stripe may or may not have made it: look before saying anything
+        found = _made_for(membership, customer)
+        if found is None:
+            return _unknown(membership, credit_id)
+        subscription = found
     membership.stripe_subscription_id = subscription.id
     audit.record("membership started", "user", user.id, f"{membership.channel}: subscription {subscription.id}",
-                 actor=staff or user)
+                 actor=actor)
     db.session.commit()
     return _settle(membership, subscription)
+
+
+def subscribe(user: User, payment_method: str, *, staff: Any = None, trial_end: int | None = None,
+              credit: FirstMonthCredit | None = None) -> Outcome:
+    """Start the account's membership with this card: staff keying a caller's card make it a phone one.
+    `credit` takes an offer's discount off the first invoice (Stripe adds the pending credit to it)."""
+    started = begin(user, payment_method, staff=staff)
+    if isinstance(started, Outcome):
+        return started
+    return charge(started, payment_method, credit=credit, trial_end=trial_end)
+
+
+def _made_for(membership: Membership, customer: str) -> gateway.Subscription | None:
+    """The subscription Stripe made for this attempt, by the membership id it carries, if any."""
+    try:
+        return next((sub for sub in processor().subscriptions_of(customer)
+                     if sub.metadata.get("membership_id") == str(membership.id)), None)
+    except gateway.GatewayError:
+        return None
+
+
+def _unknown(membership: Membership, credit_id: str | None) -> Outcome:
+    """Stripe did not answer and shows no subscription for this attempt: nothing was charged. The attempt
+    ends (a subscription Stripe makes for it later is cancelled when its webhook arrives)."""
+    _remove_credit(credit_id)
+    message = gateway.GatewayError.message
+    abandon(membership, message)
+    return Outcome(DECLINED, membership, message)
+
+
+def _remove_credit(credit_id: str | None) -> None:
+    if credit_id:
+        try:
+            processor().remove_invoice_credit(credit_id)
+        except gateway.GatewayError:
+            log.error("A first-month credit %s is left on a Stripe customer: remove it in Stripe", credit_id)
 
 
 def _resume(user_id: int) -> Outcome:
@@ -121,7 +185,12 @@ def _resume(user_id: int) -> Outcome:
     if membership.state != PENDING:
         return Outcome(JOINED, membership)
     if membership.stripe_subscription_id is None:
-        return Outcome(WAITING, membership, "Your membership is being set up. Please wait a moment.")
+        customer = db.session.get(BillingCustomer, user_id)
+        found = _made_for(membership, customer.stripe_customer_id) if customer else None
+        if found is None:
+            return Outcome(WAITING, membership, "Your membership is being set up. Please wait a moment.")
+        membership.stripe_subscription_id = found.id
+        db.session.commit()
     return confirm(membership)
 
 
@@ -152,7 +221,7 @@ def _settle(membership: Membership, subscription: gateway.Subscription) -> Outco
     if intent is not None and intent.status in (gateway.INTENT_REQUIRES_PAYMENT_METHOD, gateway.INTENT_CANCELED):
         message = intent.failure_message or "Your card was declined."
         _cancel_quietly(membership)
-        _abandon(membership, message)
+        abandon(membership, message)
         return Outcome(DECLINED, membership, message)
     return Outcome(WAITING, membership, "Your payment is being processed.")
 
@@ -183,11 +252,10 @@ def _cancel_quietly(membership: Membership) -> None:
             log.warning("Could not cancel the unpaid subscription %s", membership.stripe_subscription_id)
 
 
-def _abandon(membership: Membership, message: str) -> None:
-    """The first payment failed: the attempt ends (no e-mail: the member is on the page, reading why)."""
-    membership.state = ENDED
-    membership.live_user_id = None
-    membership.ended_at = datetime.now(UTC).replace(tzinfo=None)
+def abandon(membership: Membership, message: str) -> None:
+    """The first payment failed: the attempt ends (no e-mail: the member is on the page, reading why), and
+    any offer counted for it is given back (signals.start_abandoned)."""
+    sync.end(membership)
     audit.record("membership declined", "user", membership.user_id, message[:300])
     db.session.commit()
 
@@ -198,7 +266,7 @@ def has_been_member(user_id: int) -> bool:
                                                          Membership.started_at.is_not(None)).limit(1)) is not None
 
 
-def pending_for(user_id: int, membership_id: int) -> Membership | None:
+def own_membership(user_id: int, membership_id: int) -> Membership | None:
     """The account's own membership by id (for the 3-D Secure return), or None."""
     return db.session.scalar(select(Membership).where(Membership.id == membership_id,
                                                       Membership.user_id == user_id))

@@ -1,7 +1,7 @@
 """The shop's record of a membership brought in line with Stripe's: from our own calls and from webhooks.
 
 Every change is idempotent and safe in any order:
-- the paid-up period only moves forward (an old invoice or subscription never shortens it);
+- Stripe's current period only moves forward (an old invoice or subscription never shortens it);
 - a status applies only if Stripe's time for it is not older than the status already applied;
 - an ended membership stays ended: a late "active" never reopens it (a returning member starts anew);
 - each e-mail goes once (the outbox's dedupe key names the membership and the invoice or period).
@@ -22,14 +22,16 @@ from shop.membership.models import (
     INVOICE_VOID,
     PAST_DUE,
     PENDING,
+    UNPAID,
     Membership,
     MembershipInvoice,
 )
+from shop.membership.signals import start_abandoned
 from shop.payments.gateway import BillingInvoice, Subscription
 
 STATES = {  # Stripe's subscription status -> the shop's state
     "active": ACTIVE, "trialing": ACTIVE,
-    "past_due": PAST_DUE, "unpaid": PAST_DUE,
+    "past_due": PAST_DUE, "unpaid": UNPAID,
     "canceled": ENDED, "incomplete_expired": ENDED,
     "incomplete": PENDING,
 }
@@ -43,10 +45,11 @@ def moment(seconds: int | None) -> datetime | None:
     return datetime.fromtimestamp(int(seconds), UTC).replace(tzinfo=None)
 
 
-def by_subscription(subscription_id: str | None) -> Membership | None:
+def by_subscription(subscription_id: str | None, *, for_update: bool = False) -> Membership | None:
     if not subscription_id:
         return None
-    return db.session.scalar(select(Membership).where(Membership.stripe_subscription_id == subscription_id))
+    query = select(Membership).where(Membership.stripe_subscription_id == subscription_id)
+    return db.session.scalar(query.with_for_update(of=Membership) if for_update else query)
 
 
 def extend(membership: Membership, period_end: int | None) -> None:
@@ -72,6 +75,8 @@ def apply_subscription(membership: Membership, subscription: Subscription, seen_
     membership.stripe_status = subscription.status
     if state == ACTIVE or (state == PAST_DUE and membership.state != PENDING):
         _set_open(membership, state)
+    elif state == UNPAID and membership.state != PENDING:
+        membership.state = UNPAID  # Stripe stopped retrying: courses close until the invoice is paid
     was_cancelling = membership.cancel_at_period_end
     membership.cancel_at_period_end = subscription.cancel_at_period_end
     if subscription.cancel_at_period_end and not was_cancelling:
@@ -88,7 +93,8 @@ def _set_open(membership: Membership, state: str) -> None:
 
 
 def end(membership: Membership, ended_at: int | None = None) -> None:
-    """The membership is over: courses opened only by it close; certificates and bought courses stay."""
+    """The membership is over: courses opened only by it close; certificates and bought courses stay. One
+    that never started (its first payment failed) gives back any offer counted for it."""
     if membership.state == ENDED:
         return
     was_member = membership.started_at is not None
@@ -98,6 +104,8 @@ def end(membership: Membership, ended_at: int | None = None) -> None:
     membership.ended_at = moment(ended_at) or datetime.now(UTC).replace(tzinfo=None)
     if was_member:
         emails.ended(membership)
+    elif membership.offer_discount_cents:
+        start_abandoned.send(membership)
 
 
 def apply_invoice(membership: Membership, invoice: BillingInvoice, *, failed: bool = False) -> MembershipInvoice:
@@ -136,7 +144,7 @@ def _paid(membership: Membership, row: MembershipInvoice, invoice: BillingInvoic
         return
     latest = _latest(membership, row)
     extend(membership, invoice.period_end)
-    if latest and membership.state in (PENDING, PAST_DUE):
+    if latest and membership.state in (PENDING, PAST_DUE, UNPAID):
         _set_open(membership, ACTIVE)
     membership.pending_intent_id = None
     emails.receipt(membership, row)

@@ -242,14 +242,33 @@ class StripeGateway:
         return [invoice_from(item) for item in found.data]
 
     def add_invoice_credit(self, *, customer_id: str, amount_cents: int, currency: str, description: str,
-                           idempotency_key: str) -> None:
-        """A credit on the customer's next invoice (the first month of a membership at an offer's price)."""
+                           idempotency_key: str) -> str:
+        """A credit on the customer's next invoice (the first month of a membership at an offer's price);
+        returns the invoice item's id."""
         try:
-            stripe.InvoiceItem.create(customer=customer_id, amount=-amount_cents, currency=currency.lower(),
-                                      description=description[:250], idempotency_key=idempotency_key)
+            item = stripe.InvoiceItem.create(customer=customer_id, amount=-amount_cents, currency=currency.lower(),
+                                             description=description[:250], idempotency_key=idempotency_key)
         except stripe.StripeError as error:
             log.error("Stripe error adding a credit for %s: %s", customer_id, error)
             raise GatewayError() from error
+        return item["id"]
+
+    def remove_invoice_credit(self, item_id: str) -> None:
+        """Take back a credit that no invoice used (the subscription it was for was never made)."""
+        try:
+            stripe.InvoiceItem.delete(item_id)
+        except stripe.StripeError as error:
+            log.error("Stripe error removing the credit %s: %s", item_id, error)
+            raise GatewayError() from error
+
+    def subscriptions_of(self, customer_id: str) -> list[Subscription]:
+        """The customer's subscriptions in any status (to find one whose creation's answer was lost)."""
+        try:
+            found = stripe.Subscription.list(customer=customer_id, status="all", limit=100)
+        except stripe.StripeError as error:
+            log.error("Stripe error listing the subscriptions of %s: %s", customer_id, error)
+            raise GatewayError() from error
+        return [subscription_from(item) for item in found.data]
 
     def pay_invoice(self, invoice_id: str) -> BillingInvoice:
         """Charge an open invoice again, to the customer's (new) default card."""

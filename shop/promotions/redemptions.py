@@ -195,7 +195,6 @@ def take_use(promotion_id: int, code_id: int | None, cents: int) -> bool:
     return True
 
 
-def give_back_use(promotion_id: int, code_id: int | None, cents: int) -> None:
-    """Undo `take_use`: the first payment was declined."""
+def release_use(promotion_id: int, code_id: int | None, cents: int) -> None:
+    """Undo `take_use` (the first payment never succeeded), in the caller's transaction."""
     _give_back(promotion_id, code_id, cents)
-    db.session.commit()

@@ -11,13 +11,15 @@ from shop.accounts.access import ANY_ROLE, role_required
 from shop.checkout import membership_offer
 from shop.core.errors import Refusal
 from shop.core.forms import ConfirmForm
-from shop.core.timeutil import local_today
+from shop.core.timeutil import local_today, to_shop_time
 from shop.membership import emails, plan, queries, signup
 from shop.membership import manage as changes
+from shop.membership.models import PENDING
 from shop.money import format_cents
 from shop.payments.gateway import PaymentError
 from shop.promotions.codes import normalise
 from shop.storefront.membership_forms import CardForm, ConfirmJoinForm, JoinForm
+from shop.web.helpers import record_id
 
 bp = Blueprint("membership", __name__)
 
@@ -32,8 +34,8 @@ def join_page():
         product = plan.plan_product()
     except plan.PlanUnavailable as refusal:
         return render_template("membership/unavailable.html", message=refusal.message), 404
-    if current_user.is_authenticated and queries.live_membership(current_user.id) is not None \
-            and queries.live_membership(current_user.id).state != "pending":
+    live = queries.live_membership(current_user.id) if current_user.is_authenticated else None
+    if live is not None and live.state != PENDING:
         flash("You are already a member: here is your membership.", "info")
         return redirect(url_for("membership.manage"))
     form = JoinForm(formdata=None, code=normalise(request.args.get("code"))[:40])
@@ -50,17 +52,8 @@ def _account_for(form):
     """The signed-in customer, or the account made on this page (then signed in)."""
     if current_user.is_authenticated:
         return current_user._get_current_object()
-    errors = {}
-    if not form.email.data:
-        errors["email"] = "Enter your email address."
-    if not (form.full_name.data or "").strip():
-        errors["full_name"] = "Enter your name."
-    if not form.password.data:
-        errors["password"] = "Choose a password for your account."  # noqa: S105 (a message)
-    if errors:
-        raise Refusal("Please check the form.", errors=errors, status=400)
-    user = accounts.register_at_checkout(form.email.data, form.password.data, form.full_name.data.strip(),
-                                         ip=ratelimit.client_address())
+    user = accounts.register_to_join(form.email.data or "", form.password.data or "", form.full_name.data or "",
+                                     ip=ratelimit.client_address())
     login_user(user)
     return user
 
@@ -70,10 +63,10 @@ def join():
     form = JoinForm()
     if not form.validate_on_submit():
         return _fail("Please check the form.", {name: messages[0] for name, messages in form.errors.items()})
-    if ratelimit.card_attempt_refused(f"membership:{ratelimit.client_address()}"):
-        return _fail(ratelimit.CARD_REFUSED, status=429)
     try:
         user = _account_for(form)
+        if ratelimit.card_attempt_refused(f"membership-account:{user.id}"):  # and per address, in ratelimit
+            return _fail(ratelimit.CARD_REFUSED, status=429)
         outcome = membership_offer.join(user, form.payment_method_id.data.strip(), code=form.code.data or "")
     except Refusal as refusal:
         return _fail(refusal.message, refusal.field_errors(), refusal.status)
@@ -85,10 +78,10 @@ def join():
 def confirm():
     """After 3-D Secure in the browser: the server asks Stripe how the first payment ended."""
     form = ConfirmJoinForm()
-    membership_id = form.membership_id.data or ""
-    if not form.validate_on_submit() or not membership_id.isdigit():
+    membership_id = record_id(form.membership_id.data)
+    if not form.validate_on_submit() or membership_id is None:
         return _fail("Missing membership reference.")
-    membership = signup.pending_for(current_user.id, int(membership_id))
+    membership = signup.own_membership(current_user.id, membership_id)
     if membership is None:
         return _fail("That membership is not yours.", status=404)
     return _answer(signup.confirm(membership))
@@ -106,14 +99,18 @@ def _answer(outcome):
     return jsonify(status="declined", message=outcome.message), 402
 
 
-@bp.get("/account/membership")
-@role_required(*ANY_ROLE)
-def manage():
+def _manage_page(status=200, error=None):
     membership = queries.latest_membership(current_user.id)
     return render_template("membership/manage.html", membership=membership,
                            label=queries.label(membership) if membership else "",
                            deadline=emails.retry_deadline(membership) if membership else None,
-                           card_form=CardForm(), confirm_form=ConfirmForm())
+                           card_form=CardForm(), confirm_form=ConfirmForm(), error=error), status
+
+
+@bp.get("/account/membership")
+@role_required(*ANY_ROLE)
+def manage():
+    return _manage_page()
 
 
 def _mine():
@@ -129,7 +126,7 @@ def update_card():
     form = CardForm()
     if not form.validate_on_submit():
         return _fail("Enter your card details.", {"payment": "Enter your card details."})
-    if ratelimit.card_attempt_refused(f"membership:{ratelimit.client_address()}"):
+    if ratelimit.card_attempt_refused(f"membership-account:{current_user.id}"):
         return _fail(ratelimit.CARD_REFUSED, status=429)
     try:
         message = changes.update_card(_mine(), form.payment_method_id.data.strip(), actor=current_user)
@@ -142,23 +139,25 @@ def update_card():
 
 
 def _change(action, done):
+    """A cancel or undo: done, then back to the page (303); refused, the page says why with the status."""
     if not ConfirmForm().validate_on_submit():
-        flash("The form expired. Please try again.", "error")
-        return redirect(url_for("membership.manage")), 400
+        return _manage_page(400, "The form expired. Please try again.")
     try:
         action(_mine(), actor=current_user)
-    except (Refusal, PaymentError) as error:
-        flash(error.message, "error")
-        return redirect(url_for("membership.manage")), getattr(error, "status", 502)
+    except PaymentError as error:
+        return _manage_page(502, error.message)
+    except Refusal as refusal:
+        return _manage_page(refusal.status, refusal.message)
     flash(done(), "success")
-    return redirect(url_for("membership.manage"))
+    return redirect(url_for("membership.manage"), code=303)
 
 
 @bp.post("/account/membership/cancel")
 @role_required(*ANY_ROLE)
 def cancel():
     def done():
-        end = queries.live_membership(current_user.id).current_period_end
+        end = to_shop_time(queries.live_membership(current_user.id).current_period_end,
+                           current_app.config["SHOP_TIMEZONE"])
         return (f"Your membership ends on {end:%B %-d, %Y}; you keep access until then." if end
                 else "Your membership will not renew.")
     return _change(changes.cancel_at_period_end, done)
@@ -174,5 +173,4 @@ def resume():
 def _refused(refusal):
     if request.accept_mimetypes.best == "application/json":
         return _fail(refusal.message, status=refusal.status)
-    flash(refusal.message, "error")
-    return redirect(url_for("membership.manage")), refusal.status
+    return _manage_page(refusal.status, refusal.message)

@@ -54,3 +54,12 @@ def form_refusal(form: FlaskForm) -> Refusal:
 
 def first_error(form: FlaskForm) -> str:
     return form_refusal(form).message
+
+
+MAX_ID = 2**31 - 1  # the largest id a database integer column holds
+
+
+def record_id(text: object) -> int | None:
+    """A record id from a form or query string: digits within a database integer, else None (a 404)."""
+    value = str(text or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 10 and 0 < int(value) <= MAX_ID else None

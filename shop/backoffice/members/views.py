@@ -8,7 +8,7 @@ into the Payment Element as the phone order page does.
 """
 
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from shop.accounts import services as accounts
 from shop.accounts.models import User
@@ -20,15 +20,17 @@ from shop.backoffice.members.forms import (
     PhoneConfirmForm,
     PhoneStartForm,
 )
+from shop.checkout import membership_offer
 from shop.core import audit
 from shop.core.errors import Refusal
 from shop.core.forms import ConfirmForm
+from shop.core.timeutil import to_shop_time
 from shop.extensions import db
 from shop.membership import manage, plan, queries, signup
 from shop.membership.models import Membership
 from shop.money import format_cents
 from shop.payments.gateway import PaymentError
-from shop.web.helpers import current_actor, first_error, page_arg, text_arg
+from shop.web.helpers import current_actor, first_error, page_arg, record_id, text_arg
 
 PER_PAGE = 50
 
@@ -80,7 +82,7 @@ def _act(membership_id, form, work):
 
 
 def _ends_on(membership):
-    end = membership.current_period_end
+    end = to_shop_time(membership.current_period_end, current_app.config["SHOP_TIMEZONE"])
     return f"{end:%B %-d, %Y}" if end else "the end of the paid period"
 
 
@@ -130,8 +132,8 @@ def _new_page(caller=None, email="", account_form=None, status=200, error=None):
 def new():
     email = text_arg("email", 254)
     user_id = request.args.get("user", "")
-    if user_id.isdigit():
-        caller = db.session.get(User, int(user_id))
+    if user_id:
+        caller = db.session.get(User, record_id(user_id)) if record_id(user_id) else None
     else:
         caller = accounts.user_by_email(email) if email else None
     return _new_page(caller, email, status=404 if user_id and caller is None else 200,
@@ -168,11 +170,11 @@ def start():
         return _fail(first_error(form), {name: messages[0] for name, messages in form.errors.items()
                                          if name != "csrf_token"})
     user_id = form.user_id.data or ""
-    caller = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    caller = db.session.get(User, record_id(user_id)) if record_id(user_id) else None
     if caller is None:
         return _fail("There is no account with this number. Find the caller again.", status=404)
     try:
-        outcome = signup.subscribe(caller, form.payment_method_id.data.strip(), staff=current_actor())
+        outcome = membership_offer.join(caller, form.payment_method_id.data.strip(), staff=current_actor())
     except Refusal as refusal:
         return _fail(refusal.message, refusal.field_errors(), refusal.status)
     return _answer(outcome)
@@ -182,10 +184,10 @@ def start():
 def confirm_start():
     """After 3-D Secure on the caller's card: the server asks Stripe how the first payment ended."""
     form = PhoneConfirmForm()
-    membership_id = form.membership_id.data or ""
-    if not form.validate_on_submit() or not membership_id.isdigit():
+    membership_id = record_id(form.membership_id.data)
+    if not form.validate_on_submit() or membership_id is None:
         return _fail("Missing membership reference.")
-    membership = db.session.get(Membership, int(membership_id))
+    membership = db.session.get(Membership, membership_id)
     if membership is None:
         return _fail("There is no membership with this number.", status=404)
     return _answer(signup.confirm(membership))

@@ -153,3 +153,10 @@ def test_stock_sold_meanwhile_is_reported_in_the_cart(client):
     book.stock = 2
     db.session.commit()
     assert "Only 2 copies of STR book are in stock." in client.get("/cart").get_data(as_text=True)
+
+
+def test_a_combo_saved_with_the_membership_before_the_rule_is_not_sold(client):
+    membership = MembershipFactory()
+    combo = ComboFactory(title="Old combo with the membership", parts=[(membership, 1), (ProductFactory(), 1)])
+    response = _post(client, "/cart/add", product_id=combo.id, quantity=1)
+    assert response.status_code == 409 and "a combo cannot sell" in response.get_data(as_text=True)
