@@ -149,22 +149,32 @@ class StripeGateway:
     def ensure_plan(self, *, plan_id: str, name: str, amount_cents: int, currency: str, interval: str) -> str:
         """The recurring price for the plan, created once with a stable id (a Plan: Stripe accepts a plan id
         wherever a price id goes, and Stripe-compatible test servers know Plans only)."""
+        if self._existing_plan(plan_id, amount_cents, currency):
+            return plan_id
         try:
-            try:
-                plan = stripe.Plan.retrieve(plan_id)
-                if int(plan["amount"]) == amount_cents and str(plan["currency"]).upper() == currency.upper():
-                    return plan_id
-                raise GatewayError(f"The plan {plan_id} exists at another price; give the new price its own plan.")
-            except stripe.InvalidRequestError as error:
-                if error.http_status != 404:
-                    raise
             product = stripe.Product.create(name=name, type="service", idempotency_key=f"product:{plan_id}")
             stripe.Plan.create(id=plan_id, amount=amount_cents, currency=currency.lower(), interval=interval,
                                product=product["id"], idempotency_key=f"plan:{plan_id}")
         except stripe.StripeError as error:
+            if self._existing_plan(plan_id, amount_cents, currency):  # made at the same moment by another join
+                return plan_id
             log.error("Stripe error preparing the plan %s: %s", plan_id, error)
             raise GatewayError() from error
         return plan_id
+
+    def _existing_plan(self, plan_id: str, amount_cents: int, currency: str) -> bool:
+        try:
+            plan = stripe.Plan.retrieve(plan_id)
+        except stripe.InvalidRequestError as error:
+            if error.http_status == 404:
+                return False
+            raise GatewayError() from error
+        except stripe.StripeError as error:
+            log.error("Stripe error reading the plan %s: %s", plan_id, error)
+            raise GatewayError() from error
+        if int(plan["amount"]) != amount_cents or str(plan["currency"]).upper() != currency.upper():
+            raise GatewayError(f"The plan {plan_id} exists at another price; give the new price its own plan.")
+        return True
 
     def create_customer(self, *, email: str, name: str, metadata: dict[str, str], idempotency_key: str) -> str:
         try:
