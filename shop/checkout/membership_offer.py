@@ -21,6 +21,7 @@ from shop.extensions import db
 from shop.membership import signup
 from shop.membership.models import Membership
 from shop.membership.signals import start_abandoned
+from shop.money import format_cents
 from shop.pricing import engine
 from shop.pricing.types import Cart, Line
 from shop.promotions import codes as promo_codes
@@ -73,14 +74,22 @@ class OfferGone(Refusal):
     status = 409
 
 
-def join(user: User, payment_method: str, *, code: str = "", staff: Any = None) -> signup.Outcome:
+def join(user: User, payment_method: str, *, code: str = "", staff: Any = None,
+         shown_cents: int | None = None) -> signup.Outcome:
     """Subscribe with the first-month offer this customer has, its use counted within the promotion's limits
-    for this attempt only (a second click counts nothing more; a failed first payment gives it back)."""
+    for this attempt only (a second click counts nothing more; a failed first payment gives it back).
+
+    `shown_cents`: the first month's price the page showed. It prices nothing; it is the customer's consent:
+    when the offer ran out meanwhile and the month now costs more, nothing is charged and they are told."""
     started = signup.begin(user, payment_method, staff=staff)
     if isinstance(started, signup.Outcome):
         return started
     product = signup.plan.plan_product()
     offer = first_month(product, code, user, channel="phone" if staff is not None else "web")
+    if shown_cents is not None and offer.price_cents > shown_cents:
+        signup.abandon(started, "the first month's price went up before the payment")
+        raise OfferGone(f"The offer has just run out: your first month is now {format_cents(offer.price_cents)}. "
+                        "Nothing was charged; join again to accept the new price.", "code")
     if offer.discount_cents <= 0 or offer.promotion_id is None:
         return signup.charge(started, payment_method)
     if not redemptions.take_use(offer.promotion_id, offer.code_id, offer.discount_cents):

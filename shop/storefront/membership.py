@@ -67,7 +67,9 @@ def join():
         user = _account_for(form)
         if ratelimit.card_attempt_refused(f"membership-account:{user.id}"):  # and per address, in ratelimit
             return _fail(ratelimit.CARD_REFUSED, status=429)
-        outcome = membership_offer.join(user, form.payment_method_id.data.strip(), code=form.code.data or "")
+        shown = form.shown_cents.data or ""
+        outcome = membership_offer.join(user, form.payment_method_id.data.strip(), code=form.code.data or "",
+                                        shown_cents=int(shown) if shown.isdigit() else None)
     except Refusal as refusal:
         return _fail(refusal.message, refusal.field_errors(), refusal.status)
     return _answer(outcome)

@@ -15,6 +15,7 @@ class JoinForm(FlaskForm):
     full_name = StringField("Full name", filters=TEXT, validators=[Optional(), Length(max=200)])
     password = PasswordField("Choose a password", validators=[Optional(), Length(max=200)])
     code = StringField("Offer code (optional)", filters=TEXT, validators=[Optional(), Length(max=40)])
+    shown_cents = HiddenField(validators=[Optional(), Length(max=9)])  # the first month's price as shown
     payment_method_id = HiddenField(validators=[InputRequired(message="Enter your card details."),
                                                 Length(max=120)])
 

@@ -101,3 +101,16 @@ def test_marketing_reads_that_a_membership_offer_is_for_the_first_month(plan):
     offer = PromotionFactory(name="Welcome", benefit_kind="amount", amount_cents=500, applies_to_everything=False,
                              products=[plan])
     assert "on the membership: its first month only, for new members" in status.facts(offer).conditions
+
+
+def test_an_offer_that_ran_out_after_the_page_charges_nothing_more_than_shown(plan, payments_on):
+    offer = PromotionFactory(name="Welcome", benefit_kind="amount", amount_cents=500, applies_to_everything=False,
+                             products=[plan], max_redemptions=1)
+    user = UserFactory()
+    shown = membership_offer.first_month(plan, "", user).price_cents
+    assert shown == 1495
+    offer.redemption_count = 1  # someone else took the last one meanwhile
+    db.session.commit()
+    with pytest.raises(membership_offer.OfferGone, match="now \\$19.95. Nothing was charged"):
+        membership_offer.join(user, ls.card_payment_method(payments_on), shown_cents=shown)
+    assert signup.queries.live_membership(user.id) is None

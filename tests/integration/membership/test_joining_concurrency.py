@@ -13,7 +13,7 @@ from shop.payments import stripe_gateway
 from shop.promotions.models import Promotion
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, PromotionFactory, UserFactory
 from tests.support import stripe_server as ls
-from tests.support.forms import csrf_token, log_in, text
+from tests.support.forms import csrf_token, log_in, soup, text
 
 MEMBERS = 10
 OFFERS = 3
@@ -32,8 +32,9 @@ def racing_shop(pg_app, localstripe, monkeypatch):
 def _ready(app, user, card):
     client = app.test_client()
     log_in(client, user.email, DEFAULT_PASSWORD)
-    token = csrf_token(text(client.get("/membership")))
-    return client, {"csrf_token": token, "payment_method_id": card}
+    page = text(client.get("/membership"))
+    shown = soup(page).find("input", attrs={"name": "shown_cents"})["value"]
+    return client, {"csrf_token": csrf_token(page), "payment_method_id": card, "shown_cents": shown}
 
 
 def _all_at_once(prepared):
