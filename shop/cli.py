@@ -16,6 +16,7 @@ from shop.catalogue import seeding
 from shop.courses import demo_content
 from shop.extensions import db
 from shop.mail import outbox, worker
+from shop.membership import signup
 from shop.orders import services as orders
 from shop.shipping import services as shipping_services
 
@@ -78,9 +79,11 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("expire-orders")
     def expire_orders():
-        """Release the stock of unpaid orders past their reservation time (run every minute from cron)."""
+        """Release the stock of unpaid orders past their reservation time, and settle membership starts left
+        half-way (run every minute from cron)."""
         expired = orders.expire_unpaid()
-        click.echo(f"{len(expired)} unpaid orders expired.")
+        settled = signup.expire_stale_starts()
+        click.echo(f"{len(expired)} unpaid orders expired; {settled} unfinished membership starts settled.")
 
     @app.cli.command("prune-attempts")
     def prune_attempts():

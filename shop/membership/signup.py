@@ -8,7 +8,7 @@ the browser) how it ended. A declined first payment ends the attempt, so the mem
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -270,3 +270,21 @@ def own_membership(user_id: int, membership_id: int) -> Membership | None:
     """The account's own membership by id (for the 3-D Secure return), or None."""
     return db.session.scalar(select(Membership).where(Membership.id == membership_id,
                                                       Membership.user_id == user_id))
+
+
+def expire_stale_starts(now: datetime | None = None, *, unanswered: timedelta = timedelta(minutes=30),
+                        unconfirmed: timedelta = timedelta(days=1)) -> int:
+    """Settle starts left half-way (run with `flask expire-orders`): one whose Stripe answer never came is
+    looked up by its membership id and joins or ends; one waiting for 3-D Secure for a day is asked of
+    Stripe once more, and ends (its subscription cancelled) if still unpaid. Returns how many changed."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    stale = list(db.session.scalars(select(Membership).where(
+        Membership.state == PENDING,
+        ((Membership.stripe_subscription_id.is_(None)) & (Membership.created_at < now - unanswered))
+        | (Membership.stripe_subscription_id.is_not(None) & (Membership.created_at < now - unconfirmed)))))
+    for membership in stale:
+        outcome = _resume(membership.user_id) if membership.stripe_subscription_id is None else confirm(membership)
+        if outcome.status in (WAITING, REQUIRES_ACTION) and membership.state == PENDING:
+            _cancel_quietly(membership)
+            abandon(membership, "the start was never completed")
+    return len(stale)

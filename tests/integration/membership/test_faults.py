@@ -174,3 +174,21 @@ def test_staff_end_a_start_whose_answer_never_came(plan, payments_on):
     assert manage.cancel_now(started, actor=staff, refund=False) == 0
     assert started.state == "ended" and queries.live_membership(user.id) is None
     assert db.session.scalar(select(Membership.state).where(Membership.id == started.id)) == "ended"
+
+
+def test_starts_left_half_way_are_settled_by_the_scheduled_job(plan, payments_on):
+    crashed = UserFactory()
+    never_asked = signup.begin(crashed, ls.card_payment_method(payments_on))  # the server stopped right here
+    secure = UserFactory()
+    unconfirmed = signup.subscribe(secure, ls.card_payment_method(payments_on, ls.CARD_3DS)).membership
+    assert never_asked.state == unconfirmed.state == "pending"
+    assert signup.expire_stale_starts(utcnow()) == 0  # too recent: they may still finish
+
+    assert signup.expire_stale_starts(utcnow() + timedelta(days=2)) == 2
+    db.session.expire_all()
+    assert db.session.get(Membership, never_asked.id).state == "ended"
+    assert db.session.get(Membership, unconfirmed.id).state == "ended"
+    assert stripe.Subscription.retrieve(unconfirmed.stripe_subscription_id)["status"] == "canceled"
+    assert queries.live_membership(crashed.id) is None and queries.live_membership(secure.id) is None
+    joined = signup.subscribe(crashed, ls.card_payment_method(payments_on))  # and they can join again
+    assert joined.status == signup.JOINED
