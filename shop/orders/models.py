@@ -304,12 +304,16 @@ class PaymentLink(db.Model):
 
 
 class Dispute(db.Model):
-    """A chargeback the customer's bank opened against a card payment, as Stripe reported it."""
+    """A chargeback the customer's bank opened against a card payment, as Stripe reported it: an order's
+    payment, or a membership's invoice."""
 
     __tablename__ = "disputes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True,
+                                                 nullable=True)
+    membership_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"),
+                                                      index=True, nullable=True)
     stripe_dispute_id: Mapped[str] = mapped_column(db.String(80), unique=True)
     charge_id: Mapped[str] = mapped_column(db.String(80), default="")
     amount_cents: Mapped[int] = mapped_column(default=0)

@@ -19,10 +19,11 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from shop.core import audit
 from shop.core.timeutil import to_shop_time, utcnow
 from shop.extensions import db
 from shop.mail import messages
-from shop.membership.models import MembershipInvoice
+from shop.membership.models import Membership, MembershipInvoice
 from shop.money import format_cents
 from shop.orders import refunds, services
 from shop.orders.models import REFUND_STRIPE, Dispute, Order, Payment, Refund
@@ -120,11 +121,12 @@ def _dispute(kind: str, data: dict, created: int) -> str:
     row = db.session.scalar(select(Dispute).where(Dispute.stripe_dispute_id == dispute_id))
     if row is None:
         order = _order_paid_by(data.get("payment_intent"))  # Payment rows keep intent ids, not charge ids
-        if order is None:
+        membership = None if order is not None else _membership_paid_by(data.get("payment_intent"))
+        if order is None and membership is None:
             log.warning("Dispute %s for an unknown payment (charge %s, intent %s)", dispute_id, data.get("charge"),
                         data.get("payment_intent"))
             return "unknown dispute"
-        row = _open(order, dispute_id, data, closing=kind == DISPUTE_CLOSED)
+        row = _open(order, membership, dispute_id, data, closing=kind == DISPUTE_CLOSED)
         if row is None:
             return "duplicate dispute"
     elif kind != DISPUTE_CLOSED:
@@ -136,10 +138,28 @@ def _dispute(kind: str, data: dict, created: int) -> str:
     return f"dispute {row.status}"
 
 
-def _open(order: Order, dispute_id: str, data: dict, closing: bool) -> Dispute | None:
+def _membership_paid_by(intent_id: Any) -> Membership | None:
+    if not isinstance(intent_id, str) or not intent_id:
+        return None
+    invoice = db.session.scalar(select(MembershipInvoice).where(MembershipInvoice.intent_id == intent_id))
+    return invoice.membership if invoice is not None else None
+
+
+def _note(row: Dispute, kind: str, message: str) -> None:
+    """On the order's timeline, or in the member's history."""
+    if row.order_id is not None:
+        services.record(row.order, kind, message)
+    else:
+        membership = db.session.get(Membership, row.membership_id)
+        audit.record(kind.replace("_", " "), "user", membership.user_id, message)
+
+
+def _open(order: Order | None, membership: Membership | None, dispute_id: str, data: dict,
+          closing: bool) -> Dispute | None:
     """The Dispute row, its timeline entry and the staff e-mail; None if another delivery made it meanwhile."""
     reason = str(data.get("reason") or "general")[:60]
-    row = Dispute(order_id=order.id, stripe_dispute_id=dispute_id, charge_id=str(data.get("charge") or "")[:80],
+    row = Dispute(order_id=order.id if order else None, membership_id=membership.id if membership else None,
+                  stripe_dispute_id=dispute_id, charge_id=str(data.get("charge") or "")[:80],
                   amount_cents=_cents(data.get("amount")), reason=reason,
                   status=str(data.get("status") or "needs_response")[:30],
                   opened_at=_when(data.get("created")) or utcnow())
@@ -154,15 +174,21 @@ def _open(order: Order, dispute_id: str, data: dict, closing: bool) -> Dispute |
     if due_by is not None:
         local = to_shop_time(due_by, current_app.config["SHOP_TIMEZONE"])
         message += f". Respond in Stripe by {local:%b %-d, %Y %H:%M %Z}"
-    services.record(order, "dispute_opened", f"{message} ({dispute_id}).")
+    _note(row, "dispute_opened", f"{message} ({dispute_id}).")
     closed = OUTCOMES.get(row.status, row.status.replace("_", " ")) if closing else None  # "closed" heard first
+    if order is not None:
+        what, who = f"order {order.number}", order.customer_name or order.email
+        record_url, record_label = messages.absolute_url("desk.order", number=order.number), "Open the order"
+    else:
+        what, who = "a membership invoice", membership.user.email
+        record_url = messages.absolute_url("members.member", membership_id=membership.id)
+        record_label = "Open the member"
     messages.send("dispute_opened", current_app.config["CONTACT_EMAIL"],
-                  f"Dispute on order {order.number}: {format_cents(row.amount_cents)}, "
+                  f"Dispute on {what}: {format_cents(row.amount_cents)}, "
                   + ("already closed" if closed else "respond in Stripe"),
-                  {"order": order, "dispute": row, "reason": reason.replace("_", " "), "due_by": due_by,
-                   "outcome": closed,
-                   "order_url": messages.absolute_url("desk.order", number=order.number)},
-                  dedupe_key=f"dispute:{dispute_id}", order_id=order.id)
+                  {"what": what, "who": who, "dispute": row, "reason": reason.replace("_", " "), "due_by": due_by,
+                   "outcome": closed, "record_url": record_url, "record_label": record_label},
+                  dedupe_key=f"dispute:{dispute_id}", order_id=order.id if order else None)
     return row
 
 
@@ -171,10 +197,16 @@ def _close(row: Dispute, data: dict, created: int) -> None:
     row.status = status
     row.closed_at = _when(created) or utcnow()
     outcome = OUTCOMES.get(status, status.replace("_", " "))
-    services.record(row.order, "dispute_closed", f"Dispute {outcome} ({row.stripe_dispute_id}).")
+    _note(row, "dispute_closed", f"Dispute {outcome} ({row.stripe_dispute_id}).")
 
 
 def disputes_of(order: Order) -> list[Dispute]:
     """The order's disputes as Stripe reported them, oldest first (for the order desk)."""
     return list(db.session.scalars(select(Dispute).where(Dispute.order_id == order.id)
+                                   .order_by(Dispute.opened_at, Dispute.id)))
+
+
+def disputes_of_membership(membership: Membership) -> list[Dispute]:
+    """A membership's disputes (on any of its invoices), oldest first (for the members room)."""
+    return list(db.session.scalars(select(Dispute).where(Dispute.membership_id == membership.id)
                                    .order_by(Dispute.opened_at, Dispute.id)))

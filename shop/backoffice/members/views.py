@@ -29,6 +29,7 @@ from shop.extensions import db
 from shop.membership import manage, plan, queries, signup
 from shop.membership.models import Membership
 from shop.money import format_cents
+from shop.orders import stripe_events
 from shop.payments.gateway import PaymentError
 from shop.web.helpers import current_actor, first_error, page_arg, record_id, text_arg
 
@@ -57,6 +58,7 @@ def _detail(membership, status=200, end_form=None):
         "backoffice/members/member.html", membership=membership, label=queries.label(membership), starter=starter,
         refund_due=manage.refund_due_cents(membership) if membership.is_open else 0,
         history=audit.entries_for("user", membership.user_id), confirm_form=ConfirmForm(formdata=None),
+        disputes=stripe_events.disputes_of_membership(membership), dispute_outcomes=stripe_events.OUTCOMES,
         end_form=end_form or EndNowForm(formdata=None)), status
 
 

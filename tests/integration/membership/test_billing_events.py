@@ -14,9 +14,11 @@ from shop.extensions import db
 from shop.mail.models import OutboxMessage
 from shop.membership import manage, queries, signup, sync
 from shop.membership.models import Membership, MembershipInvoice
+from shop.orders.models import Dispute
 from shop.payments.models import ProcessedEvent
-from tests.factories import MembershipFactory, ProductFactory, UserFactory
+from tests.factories import DEFAULT_PASSWORD, MembershipFactory, ProductFactory, UserFactory
 from tests.support import stripe_server as ls
+from tests.support.forms import log_in
 
 MONTH = 31 * 24 * 3600
 
@@ -162,3 +164,23 @@ def test_an_event_for_a_subscription_we_do_not_know_is_answered_and_ignored(clie
     response = _post(client, *ls.signed_object_event("customer.subscription.updated", stranger, event_id="evt_x"))
     assert response.get_json()["outcome"] == "unknown subscription"
     assert sync.by_subscription("sub_not_ours") is None
+
+
+def test_a_dispute_on_a_membership_invoice_is_recorded_for_the_member_and_staff_are_told(client, app, member):
+    invoice = member.invoices[0]
+    dispute = {"id": "dp_member_1", "object": "dispute", "payment_intent": invoice.intent_id, "charge": "ch_x",
+               "amount": invoice.amount_cents, "currency": "usd", "reason": "subscription_canceled",
+               "status": "needs_response", "created": signup.now_seconds()}
+    events = [("charge.dispute.created", dispute, "evt_member_dispute", signup.now_seconds()),
+              ("charge.dispute.closed", dict(dispute, status="won"), "evt_member_dispute_closed",
+               signup.now_seconds() + 60)]
+    _deliver(client, events)
+    [row] = db.session.scalars(select(Dispute)).all()
+    assert (row.membership_id, row.order_id, row.status) == (member.id, None, "won")
+    [mail] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key == "dispute:dp_member_1"))
+    assert mail.to_address == app.config["CONTACT_EMAIL"] and "membership invoice" in mail.subject
+    assert member.user.email in mail.text_body and f"/backoffice/members/{member.id}" in mail.text_body
+    staff = UserFactory(role="staff")
+    log_in(client, staff.email, DEFAULT_PASSWORD)
+    page = client.get(f"/backoffice/members/{member.id}").get_data(as_text=True)
+    assert "dp_member_1" in page and "won: the payment stays with the shop" in page
