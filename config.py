@@ -79,6 +79,9 @@ class Config:
     # card payments tried per hour from one address, and in one checkout or on one payment link
     CARD_ATTEMPTS_PER_IP = _env_int("CARD_ATTEMPTS_PER_IP", 20)
     CARD_ATTEMPTS_PER_VISITOR = _env_int("CARD_ATTEMPTS_PER_VISITOR", 8)
+    # declined cards one order takes (at checkout or on its payment link) before it is closed and its copies
+    # and promotion uses are released (a card tester, or someone hoarding the last copies)
+    CARD_DECLINES_PER_ORDER = _env_int("CARD_DECLINES_PER_ORDER", 5)
     MEDIA_ROOT = _env("MEDIA_ROOT", str(BASE_DIR / "instance" / "media"))
     # files served only after an access check (course files, certificates); empty: "private" beside MEDIA_ROOT
     PRIVATE_MEDIA_ROOT = _env("PRIVATE_MEDIA_ROOT", "")

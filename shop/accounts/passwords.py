@@ -6,6 +6,8 @@ then tells a login to re-hash with the current parameters, so a change of parame
 every account as its owner logs in.
 """
 
+from pathlib import Path
+
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
@@ -16,15 +18,25 @@ MAX_LENGTH = 200  # long enough for any passphrase, short enough to keep hashing
 _STRONG = PasswordHasher(type=Type.ID)
 _FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, hash_len=16, salt_len=16, type=Type.ID)
 
-# A tiny list on purpose: the length rule already rules out most leaked passwords.
-COMMON_PASSWORDS = frozenset({
-    "password123", "password1234", "password12", "passw0rd123", "1234567890", "12345678910", "0123456789",
-    "0987654321", "1111111111", "qwertyuiop", "qwerty1234", "qwerty12345", "1q2w3e4r5t", "1qaz2wsx3edc",
-    "asdfghjkl1", "abcdefghij", "abcd123456", "123456789a", "a123456789", "iloveyou12", "letmein123",
-    "welcome123", "welcome1234", "football12", "baseball12", "sunshine12", "princess12", "dragon1234",
-    "monkey1234", "trustno1234", "superman12", "changeme123", "administrator", "massage123",
-    "massage1234", "therapist1", "therapy123", "softtissue", "softtissuerelease",
-})
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")  # 30,000 leaked ones; source in its header
+# on top of the list: words of this shop's trade a customer is likely to pick, and the shop's earlier short
+# list's entries that the big one lacks (its entries are mostly under MIN_LENGTH, refused by length anyway)
+SHOP_PASSWORDS = (
+    "massage123", "massage1234", "therapist1", "therapy123", "softtissue", "softtissuerelease",
+    "0123456789", "0987654321", "1111111111", "abcd123456", "abcdefghij", "administrator", "changeme123",
+    "dragon1234", "letmein123", "monkey1234", "passw0rd123", "princess12", "sunshine12", "trustno1234",
+    "welcome1234",
+)
+
+
+def _load_common_passwords(path: Path = COMMON_PASSWORDS_FILE) -> frozenset[str]:
+    """The list, read once when the module loads: one password a line, casefolded; # lines are comments."""
+    with path.open(encoding="utf-8") as lines:
+        listed = {line.strip().casefold() for line in lines if line.strip() and not line.startswith("#")}
+    return frozenset(listed | set(SHOP_PASSWORDS))
+
+
+COMMON_PASSWORDS = _load_common_passwords()
 
 
 def _hasher(fast: bool | None = None) -> PasswordHasher:

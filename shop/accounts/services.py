@@ -3,6 +3,10 @@
 Views call one function here and show the message of any AccountError it raises. Functions that
 change something commit; e-mails go to the outbox in the same transaction. When an address is
 verified, `signals.email_verified` lets orders and courses attach what was bought with it as a guest.
+The register page and checkout's "create an account" answer alike whether or not an address has an
+account (its owner is e-mailed instead), so neither tells who is a customer.
+
+Over 300 lines: registration, login, reset and verification share the refusals, limits and e-mails here.
 """
 
 import secrets
@@ -18,6 +22,7 @@ from shop.core.emails import email_problem, normalize_email
 from shop.core.errors import Refusal
 from shop.core.timeutil import utcnow
 from shop.extensions import db
+from shop.mail import messages
 from shop.mail.messages import required_url
 
 DUPLICATE_EMAIL = "An account with this email already exists. Log in or reset your password."
@@ -28,6 +33,10 @@ LOGIN_IP_LOCKED = "Too many failed attempts to log in from your network. Wait 15
 RESET_LIMITED = ("You have asked for several reset links already. Check your inbox and spam folder, "
                  "or wait an hour and try again.")
 REGISTER_LIMITED = "Too many accounts were created from your network. Try again in an hour, or call us."
+REGISTER_SENT = ("Check your e-mail to confirm your account: we have sent a message to {email}. Open the link in "
+                 "it, and log in with your password to finish. Already registered? Log in, or reset your password.")
+CHECKOUT_ACCOUNT_SENT = ("Check your e-mail to confirm your account: we have sent a message to {email}. Log in "
+                         "with your password to see this order in your account.")
 RESET_SENT = ("If an account uses {email}, we have sent it a link to choose a new password. "
               "The link works for one hour.")
 LINK_EXPIRED = "This link has expired. Ask for a new one."
@@ -46,6 +55,10 @@ class BadToken(AccountError):
     status = 400
 
 
+class DuplicateEmail(AccountError):
+    """register() for an address that has an account (the pages that must not say so catch it)."""
+
+
 def user_by_email(email: str | None) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
@@ -59,7 +72,7 @@ def register(email: str, password: str, full_name: str, *, ip: str | None = None
     if problem:
         raise AccountError(problem, "email")
     if user_by_email(email) is not None:
-        raise AccountError(DUPLICATE_EMAIL, "email")
+        raise DuplicateEmail(DUPLICATE_EMAIL, "email")
     problem = passwords.password_problem(password, email)
     if problem:
         raise AccountError(problem, "password")
@@ -72,7 +85,7 @@ def register(email: str, password: str, full_name: str, *, ip: str | None = None
         db.session.flush()
     except IntegrityError:  # the same address registered a moment ago in another request
         db.session.rollback()
-        raise AccountError(DUPLICATE_EMAIL, "email") from None
+        raise DuplicateEmail(DUPLICATE_EMAIL, "email") from None
     if ip:
         ratelimit.hit(ratelimit.REGISTER_PER_IP, ip)
     _send_verification(user)
@@ -80,15 +93,57 @@ def register(email: str, password: str, full_name: str, *, ip: str | None = None
     return user
 
 
-def register_at_checkout(email: str, password: str, full_name: str, *, ip: str | None = None) -> User:
-    """Checkout's optional "create an account": a new account (verification e-mail sent) or AccountError.
+def sign_up(email: str, password: str, full_name: str, *, ip: str | None = None) -> str:
+    """The register page: the same answer (returned, for the page) whether or not the address has an account,
+    so nobody learns who is a customer. A new address gets its account and the confirmation e-mail; an
+    address that has an account gets an e-mail telling its owner, and the account is left as it is.
+    AccountError (a refused address or password, the registration limit) in either case alike."""
+    email = normalize_email(email)
+    _register_or_tell_owner(email, password, full_name, ip=ip, at_checkout=False)
+    return REGISTER_SENT.format(email=email)
 
-    An existing account is never returned: only its owner may use it, by logging in.
+
+def register_at_checkout(email: str, password: str, full_name: str, *, ip: str | None = None) -> User | None:
+    """Checkout's optional "create an account": a new account (confirmation e-mail sent), or None when the
+    address already has one, so the order goes through as a guest's, its owner is told by e-mail, and the
+    checkout answers exactly as for a new account (it logs neither in). AccountError for a refused password
+    or the registration limit. An existing account is never returned: only its owner may use it, by logging in.
     """
-    if user_by_email(email) is not None:
-        raise AccountError("An account with this email already exists. Log in to use it, "
-                           "or uncheck “create an account” to continue as a guest.", "email")
-    return register(email, password, full_name, ip=ip)
+    return _register_or_tell_owner(normalize_email(email), password, full_name, ip=ip, at_checkout=True)
+
+
+def _register_or_tell_owner(email: str, password: str, full_name: str, *, ip: str | None,
+                            at_checkout: bool) -> User | None:
+    """Every check that can refuse runs first and alike for both; then a new account, or the owner's e-mail."""
+    problem = email_problem(email)
+    if problem:
+        raise AccountError(problem, "email")
+    problem = passwords.password_problem(password, email)
+    if problem:
+        raise AccountError(problem, "password")
+    if ip and ratelimit.exceeded(ratelimit.REGISTER_PER_IP, ip):
+        raise RateLimited(REGISTER_LIMITED)
+    owner = user_by_email(email)
+    if owner is None:
+        try:
+            return register(email, password, full_name, ip=ip)
+        except DuplicateEmail:  # registered a moment ago in another request
+            owner = user_by_email(email)
+    passwords.burn_time(password)  # as long as hashing a new account's password takes
+    if ip:
+        ratelimit.hit(ratelimit.REGISTER_PER_IP, ip)  # counted alike, so the limit says nothing either
+    if owner is not None and owner.is_active:
+        _tell_owner(owner, at_checkout)
+    db.session.commit()
+    return None
+
+
+def _tell_owner(owner: User, at_checkout: bool) -> None:
+    """"Someone tried to register with your address": at most one a day, so it cannot flood the inbox."""
+    messages.send("registration_attempt", owner.email, "Someone tried to register with your e-mail address",
+                  {"user": owner, "at_checkout": at_checkout, "login_url": required_url("accounts.login"),
+                   "reset_url": required_url("accounts.forgot_password")},
+                  dedupe_key=f"registration-attempt:{owner.id}:{utcnow():%Y-%m-%d}")
 
 
 def register_to_join(email: str, password: str, full_name: str, *, ip: str | None = None) -> User:

@@ -83,13 +83,11 @@ def register():
     if not form.validate_on_submit():
         return render_template("accounts/register.html", form=form), INVALID if form.is_submitted() else 200
     try:
-        user = services.register(form.email.data, form.password.data, form.full_name.data, ip=_ip())
+        sent = services.sign_up(form.email.data, form.password.data, form.full_name.data, ip=_ip())
     except services.AccountError as error:
         return _refused(form, error, "accounts/register.html")
-    _finish_login(user)
-    flash(f"Welcome! We have sent a link to {user.email}. Open it to confirm your email address; "
-          "orders you placed as a guest with it will then appear here.", "success")
-    return redirect(url_for(ACCOUNT))
+    # the same page whether or not the address had an account: nobody is logged in here
+    return render_template("accounts/register.html", form=None, sent=sent)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -37,9 +37,10 @@ def current_cart() -> Cart | None:
     return db.session.execute(db.select(Cart).filter_by(token=token)).scalar_one_or_none() if token else None
 
 
-def owned(email: str | None = None) -> set[int]:
-    """The courses the visitor owns: by their account, and by the e-mail address given at checkout."""
-    return owned_course_ids(email=email or None, user=_user())
+def owned() -> set[int]:
+    """The courses the visitor owns: only by the account they are signed in to (its own address once it is
+    confirmed). Never by an address typed at checkout: that would tell anyone what another address bought."""
+    return owned_course_ids(user=_user())
 
 
 def item_count() -> int:
@@ -97,8 +98,9 @@ def remove(product_id: int) -> Product | None:
     return product
 
 
-def problems(cart: Cart | None, email: str | None = None) -> list[str]:
-    return services.problems(cart, owned(email))
+def problems(cart: Cart | None) -> list[str]:
+    """What stops this visitor buying the cart now (stock sold meanwhile; courses their account owns)."""
+    return services.problems(cart, owned())
 
 
 def merge_into_user_cart(user: User) -> list[str]:

@@ -103,7 +103,10 @@ def revoke(user: User, product: Product, *, actor: Any, reason: str = "") -> Non
 def grant_for_order(order: Any) -> list[int]:
     """Give the order's buyer every course its lines open that they do not own yet; returns their ids.
 
-    Not committed: the caller marks the order paid in the same transaction.
+    A course the address owns already keeps its access as it is, and the order is paid all the same (a guest
+    may type an address that owns it: checkout does not say so). Only the account that holds a staff grant
+    made ahead of this payment (a check) hands it to the order, so refunding a stranger's order never takes
+    the owner's course away. Not committed: the caller marks the order paid in the same transaction.
     """
     email = order.email.lower()
     user_id = order.user_id or db.session.scalar(  # bought as a guest with a verified account's address
@@ -118,7 +121,8 @@ def grant_for_order(order: Any) -> list[int]:
             continue
         for course_id in sorted(product.course_ids & owned):
             row = held.get(course_id)
-            if row is not None and row.order_id is None:  # granted by staff ahead of this payment (a check):
+            if row is not None and row.order_id is None and order.user_id is not None \
+                    and row.user_id == order.user_id:  # granted by staff ahead of this payment (a check):
                 row.order_id = order.id  # the order carries it now, so refunding the order takes it back
         for course_id in sorted(product.course_ids - owned):
             db.session.add(CourseAccess(email=email, user_id=user_id, product_id=course_id, order_id=order.id))

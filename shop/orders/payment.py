@@ -4,11 +4,19 @@ An order is marked paid only on the processor's word: the synchronous answer to 
 server-side create-and-confirm, a server-side retrieve, or a signed webhook; never the browser's.
 Each attempt is a Payment row whose unique idempotency key (order number + payment method) stops a
 double-clicked "Place order" from charging twice, even where the processor keeps no memory of keys.
+
+A customer's order (checkout, or a phone order's payment link) takes CARD_DECLINES_PER_ORDER declined cards:
+at that many failed Payment rows it is closed at once, its copies and promotion uses released exactly as an
+unpaid order that expires (shop.orders.services.abandon), and every later attempt is refused with
+RESULT_TOO_MANY_DECLINES. Cards that staff key in at the phone desk count towards an order's declines but
+are not themselves capped.
 """
 
 import logging
 from dataclasses import dataclass
 
+from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from shop.extensions import db
@@ -16,6 +24,7 @@ from shop.membership import events as membership_events
 from shop.orders import services as orders
 from shop.orders import stripe_events
 from shop.orders.models import (
+    CHANNEL_WEB,
     PAYMENT_CANCELLED,
     PAYMENT_FAILED,
     PAYMENT_PENDING,
@@ -36,6 +45,7 @@ RESULT_PAID = "paid"
 RESULT_REQUIRES_ACTION = "requires_action"
 RESULT_DECLINED = "declined"
 RESULT_PENDING = "pending"
+RESULT_TOO_MANY_DECLINES = "too_many_declines"  # the order was closed after too many declined cards
 
 
 @dataclass(frozen=True)
@@ -76,14 +86,65 @@ def _sync(payment: Payment, intent: Intent, source: str) -> "PaymentOutcome":
     return PaymentOutcome(RESULT_PENDING, order, "Your payment is being processed.")
 
 
-def pay_with_card(order: Order, payment_method_id: str, *, moto: bool = False) -> "PaymentOutcome":
+def declines(order: Order) -> int:
+    """How many card payments for this order were declined (its failed Payment rows)."""
+    return db.session.scalar(
+        select(func.count(Payment.id)).where(Payment.order_id == order.id, Payment.status == PAYMENT_FAILED))
+
+
+def decline_cap() -> int:
+    """CARD_DECLINES_PER_ORDER (config.py): the declined cards an order takes before it is closed."""
+    return max(1, int(current_app.config["CARD_DECLINES_PER_ORDER"]))
+
+
+def too_many_declines(order: Order) -> bool:
+    return declines(order) >= decline_cap()
+
+
+def too_many_declines_message() -> str:
+    return (f"This order has had {decline_cap()} declined card payments, so we have closed it and put its items "
+            f"back. Call us on {current_app.config['ORDER_PHONE']} to pay by phone, or check out again.")
+
+
+def _close_for_declines(order: Order, declined: str = "") -> "PaymentOutcome":
+    """The order took its last declined card: closed, and its holds released, as an expired order's are."""
+    if order.status == STATUS_PENDING_PAYMENT:
+        orders.abandon(order, f"{declines(order)} declined card payments: closed, copies and promotion uses "
+                              "released.")
+    message = too_many_declines_message()
+    return PaymentOutcome(RESULT_TOO_MANY_DECLINES, order, f"{declined} {message}" if declined else message)
+
+
+def _capped(order: Order, cap_declines: bool | None) -> bool:
+    """Whether the decline cap guards this attempt: asked for (a payment link), else a web order's."""
+    return cap_declines if cap_declines is not None else order.channel == CHANNEL_WEB
+
+
+def _after_attempt(outcome: "PaymentOutcome", capped: bool) -> "PaymentOutcome":
+    if capped and outcome.status == RESULT_DECLINED and outcome.order.status == STATUS_PENDING_PAYMENT \
+            and too_many_declines(outcome.order):
+        return _close_for_declines(outcome.order, outcome.message)
+    return outcome
+
+
+def pay_with_card(order: Order, payment_method_id: str, *, moto: bool = False,
+                  cap_declines: bool | None = None) -> "PaymentOutcome":
     """Charge the order's total to this payment method, once, whatever the number of clicks.
 
-    `moto`: staff keyed the card in for a phone order (see stripe_gateway.create_and_confirm)."""
+    `moto`: staff keyed the card in for a phone order (see stripe_gateway.create_and_confirm).
+    `cap_declines`: refuse (and close the order) past CARD_DECLINES_PER_ORDER declines; by default for a web
+    order only (a phone order's payment link asks for it)."""
     if order.status == STATUS_PAID:
         return PaymentOutcome(RESULT_PAID, order)
+    capped = _capped(order, cap_declines)
+    if capped and too_many_declines(order):
+        return _close_for_declines(order)
     if order.status != STATUS_PENDING_PAYMENT:
         return PaymentOutcome(RESULT_DECLINED, order, "This order can no longer be paid. Please check out again.")
+    return _after_attempt(_charge(order, payment_method_id, moto), capped)
+
+
+def _charge(order: Order, payment_method_id: str, moto: bool) -> "PaymentOutcome":
     key = f"{order.number}:{payment_method_id}"
     payment = Payment(order_id=order.id, idempotency_key=key, amount_cents=order.total_cents,
                       currency=order.currency, status=PAYMENT_PENDING)
@@ -122,8 +183,9 @@ def _existing_attempt(key: str) -> "PaymentOutcome":
     return PaymentOutcome(RESULT_PENDING, order, "Your payment is being processed.")
 
 
-def refresh_from_processor(order: Order, intent_id: str) -> "PaymentOutcome":
-    """After 3-D Secure in the browser: ask the processor (never the browser) how the intent ended."""
+def refresh_from_processor(order: Order, intent_id: str, *, cap_declines: bool | None = None) -> "PaymentOutcome":
+    """After 3-D Secure in the browser: ask the processor (never the browser) how the intent ended.
+    `cap_declines` as for pay_with_card: a decline that reaches the cap closes the order."""
     payment = db.session.execute(
         db.select(Payment).filter_by(intent_id=intent_id, order_id=order.id)
     ).scalar_one_or_none()
@@ -133,7 +195,7 @@ def refresh_from_processor(order: Order, intent_id: str) -> "PaymentOutcome":
         intent = processor().retrieve(intent_id)
     except gateway.GatewayError as error:
         return PaymentOutcome(RESULT_PENDING, order, error.message)
-    return _sync(payment, intent, "retrieve")
+    return _after_attempt(_sync(payment, intent, "retrieve"), _capped(order, cap_declines))
 
 
 def pay_free_order(order: Order) -> "PaymentOutcome":

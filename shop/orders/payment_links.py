@@ -5,7 +5,9 @@ forged or mangled link is refused before any lookup, and changing SECRET_KEY ret
 SHA-256 of the random part is stored (PaymentLink.token_hash), so the table alone opens nothing. A link
 expires after PAYMENT_LINK_HOURS, and is used up by the payment it carries: it is claimed (a conditional
 update of used_at) before the card is charged, so two tabs cannot pay twice, and given back if the card is
-declined, so the caller can try another card. Sending a new link retires the order's older ones.
+declined, so the caller can try another card, up to the order's CARD_DECLINES_PER_ORDER declines (see
+shop.orders.payment): the decline that reaches it closes the order, releases its copies and promotion uses,
+and keeps the link used; the link's page then says so (409). Sending a new link retires the order's older ones.
 """
 
 import hashlib
@@ -113,6 +115,9 @@ def open_link(token: str, now: datetime | None = None) -> tuple[PaymentLink, Ord
     if order.status == STATUS_PAID:
         raise LinkProblem(f"Order {order.number} is paid: thank you. This link cannot be used again.",
                           title=f"Order {order.number} is paid", status=410, order=order)
+    if order.status != STATUS_PENDING_PAYMENT and payments.too_many_declines(order):
+        raise LinkProblem(payments.too_many_declines_message(), title="Too many declined cards", status=409,
+                          order=order)
     if link.used_at is not None:
         raise LinkProblem("This payment link has already been used. If you need "
                           "to pay again, call us and we will send a new one.",
@@ -139,8 +144,10 @@ def _unclaim(link: PaymentLink) -> None:
 
 
 def _settle(link: PaymentLink, outcome: payments.PaymentOutcome) -> payments.PaymentOutcome:
-    """A declined card gives the link back for another try; anything else keeps it used."""
-    if outcome.status == payments.RESULT_DECLINED and outcome.order.status == STATUS_PENDING_PAYMENT:
+    """A declined card gives the link back for another try (while the order takes more: after the last one
+    allowed the order is closed and the outcome is RESULT_TOO_MANY_DECLINES); anything else keeps it used."""
+    if outcome.status == payments.RESULT_DECLINED and outcome.order.status == STATUS_PENDING_PAYMENT \
+            and not payments.too_many_declines(outcome.order):
         _unclaim(link)
     return outcome
 
@@ -156,7 +163,7 @@ def pay(token: str, payment_method_id: str, now: datetime | None = None) -> paym
                           "moment and reload the page.", title="Payment under way", status=409, order=order)
     orders.record(order, "payment_link_used", "The customer is paying with the e-mailed link.")
     db.session.commit()
-    return _settle(link, payments.pay_with_card(order, payment_method_id))
+    return _settle(link, payments.pay_with_card(order, payment_method_id, cap_declines=True))
 
 
 def confirm(token: str, intent_id: str) -> payments.PaymentOutcome:
@@ -167,7 +174,7 @@ def confirm(token: str, intent_id: str) -> payments.PaymentOutcome:
     if not intent_id:
         raise LinkProblem("Reload the page and try again.", title="Missing payment reference", status=400,
                           order=link.order)
-    return _settle(link, payments.refresh_from_processor(link.order, intent_id))
+    return _settle(link, payments.refresh_from_processor(link.order, intent_id, cap_declines=True))
 
 
 def links_for(order: Order) -> list[PaymentLink]:

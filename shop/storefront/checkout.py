@@ -1,14 +1,16 @@
 """The checkout page, placing the order, 3-D Secure and the thank-you page. Views read input, call one
 service, and answer (the Stripe webhook is shop.checkout.views)."""
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_user
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from shop.accounts import ratelimit
+from shop.accounts import services as accounts
 from shop.cart import session as cart_session
 from shop.checkout import services
 from shop.checkout import session as checkout_session
 from shop.checkout.forms import CheckoutForm
+from shop.core.emails import normalize_email
 from shop.orders import payment as payments
 from shop.orders import queries
 from shop.quote import quote
@@ -32,7 +34,7 @@ def checkout_page(status=200, code_error=None, code_text=""):
     form.checkout_token.data = checkout_session.token()
     priced = quote(cart, form.ship_country.data or "US")
     return render_template("checkout/checkout.html", form=form, priced=priced, cart=cart,
-                           problems=cart_session.problems(cart, email=form.email.data),
+                           problems=cart_session.problems(cart),
                            promo_code_error=code_error, promo_code_text=code_text), status
 
 
@@ -75,11 +77,14 @@ def place():
         payment_method_id=(form.payment_method_id.data or "").strip(), checkout_token=form.checkout_token.data,
     )
     try:
-        outcome, user = services.checkout(cart_session.current_cart(), details, _user())
+        outcome, _ = services.checkout(cart_session.current_cart(), details, _user())
     except services.CheckoutError as error:
         return _fail(error.message, error.field_errors(), error.status)
-    if user is not None and not current_user.is_authenticated:
-        login_user(user)
+    if details.password and not current_user.is_authenticated and outcome.status in (
+            payments.RESULT_PAID, payments.RESULT_PENDING):
+        # "create an account" answers alike whether or not the address had one (see register_at_checkout):
+        # a new account is not logged in here, and the owner of an existing one was e-mailed instead
+        flash(accounts.CHECKOUT_ACCOUNT_SENT.format(email=normalize_email(details.email)), "info")
     return _answer(outcome)
 
 
@@ -95,6 +100,8 @@ def _answer(outcome):
     if outcome.status == payments.RESULT_PENDING:
         return jsonify(status="pending", message=outcome.message,
                        redirect=url_for("checkout.thanks", number=order.number)), 202
+    if outcome.status == payments.RESULT_TOO_MANY_DECLINES:  # the order was closed: check out again
+        return _fail(outcome.message, status=409)
     return jsonify(status="declined", message=outcome.message), 402
 
 

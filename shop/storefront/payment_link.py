@@ -40,6 +40,8 @@ def _answer(token, outcome):
     if outcome.status == payments.RESULT_REQUIRES_ACTION:
         return jsonify(status="requires_action", client_secret=outcome.client_secret,
                        confirm_url=url_for("payment_links.confirm", token=token))
+    if outcome.status == payments.RESULT_TOO_MANY_DECLINES:
+        return jsonify(status="error", message=outcome.message, errors={}), 409
     return jsonify(status="declined", message=outcome.message), 402
 
 
