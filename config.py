@@ -82,6 +82,8 @@ class Config:
     # declined cards one order takes (at checkout or on its payment link) before it is closed and its copies
     # and promotion uses are released (a card tester, or someone hoarding the last copies)
     CARD_DECLINES_PER_ORDER = _env_int("CARD_DECLINES_PER_ORDER", 5)
+    # how long Stripe retries a failed membership renewal (its Billing retry settings): the "update your card by" date
+    MEMBERSHIP_RETRY_DAYS = _env_int("MEMBERSHIP_RETRY_DAYS", 14)
     MEDIA_ROOT = _env("MEDIA_ROOT", str(BASE_DIR / "instance" / "media"))
     # files served only after an access check (course files, certificates); empty: "private" beside MEDIA_ROOT
     PRIVATE_MEDIA_ROOT = _env("PRIVATE_MEDIA_ROOT", "")

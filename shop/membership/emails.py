@@ -34,7 +34,7 @@ def retry_deadline(membership: Membership) -> Any:
     failed = [row.failed_at for row in membership.invoices if row.status == "failed" and row.failed_at]
     if not failed:
         return None
-    return max(failed) + timedelta(days=current_app.config.get("MEMBERSHIP_RETRY_DAYS", 14))
+    return max(failed) + timedelta(days=current_app.config["MEMBERSHIP_RETRY_DAYS"])
 
 
 def _send(kind: str, membership: Membership, dedupe_key: str, **extra: Any) -> OutboxMessage | None:
