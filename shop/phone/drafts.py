@@ -174,12 +174,13 @@ def _new_order(cart: Cart, staff: Any, now: datetime | None = None, copy_from: O
 
 
 def start(staff: Any) -> Draft:
-    """A new, empty draft for this staff member."""
+    """A new, empty draft for this staff member, in the caller's transaction: the step that opened it commits
+    it with its own change, and a refused step (rolled back) leaves no empty draft behind."""
     cart = cart_services.new_cart(DRAFT_PREFIX)
     db.session.add(cart)
     db.session.flush()
     order = _new_order(cart, staff)
-    db.session.commit()
+    db.session.flush()
     return Draft(cart, order)
 
 

@@ -51,11 +51,14 @@ def _first_error(form):
     return PhoneOrderError(problem.message, problem.field)
 
 
-def _draft(form, revive=True):
+def _draft(form, may_start, revive=True):
+    """The draft the form names; a new one only for the steps that can begin an order (caller, item)."""
     token = form.draft.data or request.args.get("draft", "")
-    if not token:
-        return drafts.start(_staff())
-    return drafts.load(token[:64], _staff(), revive)
+    if token:
+        return drafts.load(token[:64], _staff(), revive)
+    if not may_start:
+        raise PhoneOrderError("Start the order by finding the caller or adding an item.", "q")
+    return drafts.start(_staff())
 
 
 def draft_action(view):
@@ -68,7 +71,7 @@ def draft_action(view):
         try:
             problem = _first_error(form) if not form.validate_on_submit() else None
             if problem is None or form.draft.data:
-                draft = _draft(form)
+                draft = _draft(form, getattr(view, "starts_draft", False))
             if problem is not None:
                 raise problem
             return view(draft, form, *args, **kwargs)
@@ -81,6 +84,7 @@ def draft_action(view):
                 return redirect(done, code=303)
             return _page(None, status=404, error=gone)
         except ManyMatches as many:
+            db.session.commit()  # the draft the search opened stays for the pick
             return _page(draft, status=200, matches=many.matches, item_q=many.text, focus="match",
                          forms={view.form_class.__name__: form})
         except PhoneOrderError as error:
@@ -98,9 +102,10 @@ def draft_action(view):
     return wrapped
 
 
-def _uses(form_class):
+def _uses(form_class, starts_draft=False):
     def decorate(view):
         view.form_class = form_class
+        view.starts_draft = starts_draft
         return draft_action(view)
 
     return decorate
@@ -184,7 +189,7 @@ def new_order():
 
 
 @bp.post("/draft/caller")
-@_uses(UseCallerForm)
+@_uses(UseCallerForm, starts_draft=True)
 def use_caller(draft, form):
     caller = lookup.caller_by_key(form.key.data)
     if caller is None:
@@ -196,7 +201,7 @@ def use_caller(draft, form):
 
 
 @bp.post("/draft/customer")
-@_uses(NewCustomerForm)
+@_uses(NewCustomerForm, starts_draft=True)
 def create_customer(draft, form):
     changes.create_customer(draft, _staff(), name=form.new_name.data, email=form.new_email.data,
                                  phone=form.new_phone.data, address=form.address())
@@ -206,7 +211,7 @@ def create_customer(draft, form):
 
 
 @bp.post("/draft/items")
-@_uses(AddItemForm)
+@_uses(AddItemForm, starts_draft=True)
 def add_item(draft, form):
     if not form.product_id.data and not form.item.data:
         raise PhoneOrderError("Type a SKU or part of a title.", "item")
