@@ -99,9 +99,25 @@ def _existing_order(token: str, fingerprint: str) -> Order | None:
 
 def checkout(cart: Cart | None, details: "CheckoutDetails", user: Any = None) -> tuple[payments.PaymentOutcome, Any]:
     """The web checkout: the customer (a new account if they chose a password), then the pipeline.
-    Returns (the payment's outcome, the customer or None for a guest)."""
+    Returns (the payment's outcome, the customer or None for a guest). An account is made only once the
+    order could be placed: a refused checkout leaves no account and sends no e-mail."""
+    if user is None and details.password:
+        _could_place(cart, details)
     user = account_for(details, user)
     return place_order(cart, details, user), user
+
+
+def _could_place(cart: Cart | None, details: "CheckoutDetails") -> None:
+    """The checks of place_order that need no customer, made before an account is made for one."""
+    if cart is None or not cart.items:
+        raise CheckoutError("Your cart is empty.", status=409)
+    problems = cart_services.problems(cart, set())
+    if problems:
+        raise CheckoutError(" ".join(problems), status=409)
+    priced = quote(cart, details.address.get("country", "US"), details.shipping_code, email=details.email)
+    check_details(priced, details)
+    if priced.breakdown.total_cents > 0 and not details.payment_method_id:
+        raise CheckoutError("Enter your card details.", errors={"payment": "Enter your card details."})
 
 
 def place_order(cart: Cart | None, details: "CheckoutDetails", user: Any = None,
