@@ -7,6 +7,7 @@ the browser) how it ended. A declined first payment ends the attempt, so the mem
 """
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,6 +34,13 @@ WAITING = "pending"
 
 class AlreadyMember(Refusal):
     status = 409
+
+
+class CardRefused(Refusal):
+    """The card reference from the browser is not one Stripe.js makes."""
+
+
+PAYMENT_METHOD_ID = re.compile(r"(pm|card|src|tok)_[A-Za-z0-9]{4,100}\Z")
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,8 @@ def customer_id_for(user: User) -> str:
 def begin(user: User, payment_method: str, *, staff: Any = None) -> "Membership | Outcome":
     """Write this attempt's row before anything is asked of Stripe (one per click: unique per live account
     and per idempotency key). Returns the new Membership, or the Outcome of the attempt already made."""
+    if not PAYMENT_METHOD_ID.fullmatch(payment_method or ""):
+        raise CardRefused("Enter your card details again.", "payment", status=400)
     product = plan.plan_product()
     key = f"membership:{user.id}:{payment_method}"[:200]
     existing = queries.live_membership(user.id)

@@ -64,6 +64,7 @@ def join():
     if not form.validate_on_submit():
         return _fail("Please check the form.", {name: messages[0] for name, messages in form.errors.items()})
     try:
+        plan.plan_product()  # on sale: checked before an account is made for it
         user = _account_for(form)
         if ratelimit.card_attempt_refused(f"membership-account:{user.id}"):  # and per address, in ratelimit
             return _fail(ratelimit.CARD_REFUSED, status=429)

@@ -2,9 +2,10 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from shop.core.forms import TEXT, EmailAddress
+from shop.membership.signup import PAYMENT_METHOD_ID
 
 
 class JoinForm(FlaskForm):
@@ -17,12 +18,12 @@ class JoinForm(FlaskForm):
     code = StringField("Offer code (optional)", filters=TEXT, validators=[Optional(), Length(max=40)])
     shown_cents = HiddenField(validators=[Optional(), Length(max=9)])  # the first month's price as shown
     payment_method_id = HiddenField(validators=[InputRequired(message="Enter your card details."),
-                                                Length(max=120)])
+                                                Regexp(PAYMENT_METHOD_ID, message="Enter your card details again.")])
 
 
 class CardForm(FlaskForm):
     payment_method_id = HiddenField(validators=[InputRequired(message="Enter your card details."),
-                                                Length(max=120)])
+                                                Regexp(PAYMENT_METHOD_ID, message="Enter your card details again.")])
 
 
 class ConfirmJoinForm(FlaskForm):
