@@ -8,7 +8,7 @@ export SHOP_CONFIG ?= development  # wsgi.py alone starts in production
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run test test-fast lint bench browser fonts clean
+.PHONY: help run test test-fast fuzz lint bench browser fonts clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ run: venv fonts ## Serve the demo shop on http://127.0.0.1:5000 (SQLite, local t
 
 test: venv browser fonts ## Run the whole test suite on SQLite and PostgreSQL
 	$(BIN)/python -m pytest -n 2
+
+fuzz: venv ## Every form fuzzed with 500 generated inputs (make test runs 100 per form)
+	FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -n 2 tests/integration/web/test_fuzz_forms.py
 
 test-fast: venv ## Unit tests only
 	$(BIN)/python -m pytest tests/unit -q

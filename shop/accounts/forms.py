@@ -53,16 +53,19 @@ class ChangePasswordForm(FlaskForm):
 
 
 class AddressForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired("Enter the name to ship to."), Length(max=200)])
-    line1 = StringField("Street address", validators=[DataRequired("Enter the street address."), Length(max=200)])
-    line2 = StringField("Apartment, suite, unit (optional)", validators=[Optional(), Length(max=200)])
-    city = StringField("City", validators=[DataRequired("Enter the city."), Length(max=120)])
-    region = StringField("State, province or region", validators=[Optional(), Length(max=120)])
-    postal_code = StringField("ZIP or postal code", validators=[Optional(), Length(max=20)])
+    name = StringField("Full name", filters=TEXT,
+                       validators=[DataRequired("Enter the name to ship to."), Length(max=200)])
+    line1 = StringField("Street address", filters=TEXT,
+                        validators=[DataRequired("Enter the street address."), Length(max=200)])
+    line2 = StringField("Apartment, suite, unit (optional)", filters=TEXT,
+                        validators=[Optional(), Length(max=200)])
+    city = StringField("City", filters=TEXT, validators=[DataRequired("Enter the city."), Length(max=120)])
+    region = StringField("State, province or region", filters=TEXT, validators=[Optional(), Length(max=120)])
+    postal_code = StringField("ZIP or postal code", filters=TEXT, validators=[Optional(), Length(max=20)])
     country = SelectField("Country", choices=choices(country_choices()),
                           default="US",
                           validators=[DataRequired("Choose a country.")])
-    phone = StringField("Phone (optional)", validators=[Optional(), Length(max=40)])
+    phone = StringField("Phone (optional)", filters=TEXT, validators=[Optional(), Length(max=40)])
     is_default = BooleanField("Make this my default address")
     submit = SubmitField("Save address")
 

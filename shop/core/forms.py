@@ -1,13 +1,15 @@
 """Form pieces every area shares: the text filter, the e-mail rule, dollar amounts, checkbox lists, a
 confirm button. Forms check the shape of what was typed; services judge the rules."""
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, Form, SelectMultipleField, StringField, SubmitField
+from werkzeug.datastructures import FileStorage, MultiDict
+from wtforms import Field, FileField, Form, MultipleFileField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from shop.core.emails import email_problem, normalize_email
@@ -72,3 +74,55 @@ class ConfirmForm(FlaskForm):
     """A button and a CSRF token: log out, delete an address, retire a product, deactivate a user..."""
 
     submit = SubmitField("Confirm")
+
+
+_library_formdata = FlaskForm.Meta.wrap_formdata
+
+
+def _browser_formdata(meta: Any, form: Form, formdata: Any) -> Any:
+    """What the form reads of a post: text, as a browser sends it, and files only in file fields.
+
+    Flask-WTF hands a form the uploaded files beside the text fields, and a JSON body's values as they
+    are, so a file posted as an e-mail address or a number posted as a name met filters and validators
+    made for text (a 500). Here a JSON number becomes its text, other values are left out as if not sent.
+    """
+    try:
+        wrapped = _library_formdata(meta, form, formdata)
+    except (TypeError, ValueError):  # a JSON body that is not an object
+        return MultiDict()
+    if wrapped is None or not hasattr(wrapped, "getlist"):
+        return wrapped
+    file_fields = {field.name for field in form if isinstance(field, FileField | MultipleFileField)}
+    cleaned = MultiDict()
+    for name, value in wrapped.items(multi=True):
+        if isinstance(value, FileStorage):
+            if name in file_fields:
+                cleaned.add(name, value)
+        elif isinstance(value, str):
+            cleaned.add(name, value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            cleaned.add(name, str(value))
+    return cleaned
+
+
+FlaskForm.Meta.wrap_formdata = _browser_formdata  # every form of the shop (they all subclass FlaskForm)
+
+
+_library_number_range = NumberRange.__call__
+
+
+def _finite_number_range(validator: NumberRange, form: Form, field: Field) -> None:
+    """NumberRange, but a number no float can hold (a 400-digit whole number, Decimal("sNaN")) is out of
+    range: WTForms' own check turns it into a float first and fails with a 500."""
+    if field.data is not None:
+        try:
+            finite = math.isfinite(field.data)
+        except (OverflowError, ValueError, TypeError):
+            finite = False
+        if not finite:
+            low, high = validator.min, validator.max
+            raise ValidationError(validator.message or f"Enter a number from {low} to {high}.")
+    _library_number_range(validator, form, field)
+
+
+NumberRange.__call__ = _finite_number_range  # every NumberRange of the shop's forms

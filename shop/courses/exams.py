@@ -163,7 +163,7 @@ def read_answers(form: Any, attempt: ExamAttempt) -> dict[str, int]:
     answers = {}
     for question_id, option_ids in attempt.layout:
         raw = form.get(f"q{question_id}", "")
-        if raw.isdigit() and int(raw) in option_ids:
+        if raw.isascii() and raw.isdigit() and int(raw) in option_ids:  # "²" is a digit, not a number
             answers[str(question_id)] = int(raw)
     return answers
 

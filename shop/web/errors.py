@@ -6,6 +6,8 @@ from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from shop.extensions import db
+
 log = logging.getLogger(__name__)
 
 TITLES = {
@@ -46,4 +48,5 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error):
         log.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()  # a failed flush would otherwise fail the error page too
         return _render(500, InternalServerError.description)

@@ -1,0 +1,203 @@
+"""Every form of the shop fuzzed with 500 Hypothesis-generated posts, each with a valid CSRF token so the view
+itself meets the input: unicode, NUL bytes, very long text, numbers out of range, negative quantities, fields
+repeated or left out, files and JSON values where text is expected. No answer is a 5xx, and a refused post
+(4xx) saves nothing: no table gains or loses a row, and the row an edit form edits stays as it was.
+
+The fields of each form are read from its page (tests.support.fuzzing.fields_of), so a field added to a
+form is fuzzed too. Each test keeps one client and one CSRF token (fetched again only when a post ended
+the session).
+"""
+
+import pytest
+
+from shop.accounts import tokens
+from shop.catalogue.models import Product
+from shop.extensions import db
+from shop.shipping import services as shipping
+from tests.factories import (
+    BookFactory,
+    MemberFactory,
+    MembershipFactory,
+    ProductFactory,
+    PromotionFactory,
+    UserFactory,
+    course_with_lessons,
+    exam_for,
+    grant_course,
+)
+from tests.support.fuzzing import EXAMPLES, NAME, PASSWORD, WORDS, Fuzzer, fuzz, fuzz_form
+
+
+def _reached(statuses):
+    """The walk posted every example and the form refused some of them (so the view read the input)."""
+    assert sum(statuses.values()) >= EXAMPLES
+    assert any(400 <= status < 500 for status in statuses), statuses
+
+
+def _as(app, role, **fields):
+    user = UserFactory(role=role, **fields)
+    return Fuzzer(app.test_client(), user), user
+
+
+def _row(model, row_id):
+    """The row's columns as they are in the database now (a refused edit must leave them so)."""
+    def read():
+        db.session.expire_all()
+        row = db.session.get(model, row_id)
+        return {column.key: getattr(row, column.key) for column in model.__table__.columns}
+    return read
+
+
+# ---- a visitor's forms: register, log in, reset -------------------------------------------------
+
+@pytest.mark.parametrize("url", ["/account/register", "/account/login", "/account/forgot-password"])
+def test_fuzzed_account_forms_never_fail_and_save_nothing_when_refused(app, client, url):
+    UserFactory(email="customer@example.com")
+    _reached(fuzz_form(Fuzzer(client), url))
+
+
+def test_fuzzed_password_reset_never_fails(app, client):
+    user = UserFactory(email="customer@example.com")
+    url = f"/account/reset/{tokens.make_reset_token(user)}"
+    _reached(fuzz(Fuzzer(client), url, {"password": PASSWORD}))
+
+
+# ---- a customer's forms -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url, page", [
+    ("/account/password", None),
+    ("/account/addresses", "/account/addresses/new"),
+    ("/account/ce-profile", None),
+    ("/account/ce-profile/licences", "/account/ce-profile"),
+])
+def test_fuzzed_customer_forms_never_fail(app, url, page):
+    fuzzer, _ = _as(app, "customer")
+    _reached(fuzz_form(fuzzer, url, page))
+
+
+def test_fuzzed_cart_and_promo_code_forms_never_fail(app, client):
+    book = BookFactory(stock=5)
+    PromotionFactory(code="SPRING", requires_code=True)
+    fuzzer = Fuzzer(client)
+    _reached(fuzz_form(fuzzer, "/cart/add", f"/products/{book.slug}"))
+    _reached(fuzz_form(fuzzer, "/cart/code", "/cart"))
+
+
+def test_fuzzed_checkout_never_fails(app, client, payments_on):
+    shipping.seed_defaults()
+    db.session.commit()
+    book = BookFactory(stock=5)
+    fuzzer = Fuzzer(client)
+    fuzzer.post("/cart/add", {"product_id": [str(book.id)], "quantity": ["1"]})
+    _reached(fuzz_form(fuzzer, "/checkout/place", "/checkout"))
+
+
+def test_fuzzed_exam_answers_never_fail(app):
+    fuzzer, user = _as(app, "customer")
+    course, lessons = course_with_lessons(lessons=1)
+    exam = exam_for(course, questions=3, max_attempts=1000, requires_all_lessons=False)
+    grant_course(user, course)
+    start = fuzzer.client.post(f"/my/courses/{course.slug}/exam", data={"csrf_token": fuzzer.token})
+    attempt_url = start.headers["Location"]
+    answers = {f"q{question.id}": None for question in exam.questions}
+    statuses = fuzz_form(fuzzer, attempt_url, overrides=answers)
+    assert sum(statuses.values()) >= EXAMPLES
+
+
+def test_fuzzed_membership_join_never_fails(app, client, payments_on):
+    MembershipFactory()
+    _reached(fuzz_form(Fuzzer(client), "/membership/join", "/membership"))
+
+
+# ---- the back office ----------------------------------------------------------------------------
+
+def test_fuzzed_phone_order_steps_never_fail(app):
+    fuzzer, _ = _as(app, "staff")
+    shipping.seed_defaults()
+    db.session.commit()
+    book = BookFactory(stock=50, title="Soft Tissue Release")
+    UserFactory(email="caller@example.com", full_name="Pat Caller")
+    steps = {"customer": None, "code": None, "details": None, "place": "details"}  # place: the details form's button
+    for step, form in steps.items():  # each on a draft of its own: a step may end it
+        added = fuzzer.post("/backoffice/phone/draft/items", {"item": [book.sku], "quantity": ["1"], "draft": [""]})
+        _reached(fuzz_form(fuzzer, f"/backoffice/phone/draft/{step}", added.headers["Location"],
+                           form_action=f"/backoffice/phone/draft/{form}" if form else None))
+
+
+def test_fuzzed_phone_order_first_item_saves_nothing_when_refused(app):
+    fuzzer, _ = _as(app, "staff")
+    BookFactory(stock=50)
+    _reached(fuzz_form(fuzzer, "/backoffice/phone/draft/items", "/backoffice/phone/new"))
+
+
+@pytest.mark.parametrize("url, page", [
+    ("/backoffice/phone/calls", None),
+    ("/backoffice/categories", None),
+    ("/backoffice/products/new/book", None),
+    ("/backoffice/products/new/course", None),
+])
+def test_fuzzed_staff_forms_never_fail(app, url, page):
+    fuzzer, _ = _as(app, "admin")
+    _reached(fuzz_form(fuzzer, url, page))
+
+
+def test_fuzzed_product_edit_and_stock_never_fail_nor_change_the_product_when_refused(app):
+    fuzzer, _ = _as(app, "admin")
+    book = BookFactory(stock=10)
+    url = f"/backoffice/products/{book.id}"
+    _reached(fuzz_form(fuzzer, url, snapshot=_row(Product, book.id)))
+    _reached(fuzz_form(fuzzer, f"/backoffice/stock/{book.id}", snapshot=_row(Product, book.id)))
+
+
+def test_fuzzed_promotion_forms_never_fail(app):
+    fuzzer, _ = _as(app, "marketing")
+    ProductFactory()
+    _reached(fuzz_form(fuzzer, "/marketing/promotions/new"))
+    promotion = PromotionFactory(requires_code=True)
+    _reached(fuzz_form(fuzzer, f"/marketing/promotions/{promotion.id}/codes", f"/marketing/promotions/{promotion.id}"))
+
+
+def test_fuzzed_user_role_and_settings_forms_never_fail(app):
+    fuzzer, _ = _as(app, "admin")
+    customer = UserFactory()
+    _reached(fuzz_form(fuzzer, f"/backoffice/users/{customer.id}/role", f"/backoffice/users/{customer.id}",
+                       overrides={"reauth_password": PASSWORD}))
+    statuses = fuzz_form(fuzzer, "/backoffice/settings", overrides={"reauth_password": PASSWORD})
+    assert sum(statuses.values()) >= EXAMPLES  # most posts ask for the password again (a redirect)
+
+
+def test_fuzzed_course_content_and_exam_forms_never_fail(app):
+    fuzzer, _ = _as(app, "admin")
+    course, lessons = course_with_lessons(lessons=2)
+    exam_for(course, questions=2)
+    base = f"/backoffice/courses/{course.id}"
+    _reached(fuzz_form(fuzzer, f"{base}/lessons/{lessons[0].id}"))
+    _reached(fuzz_form(fuzzer, f"{base}/modules", f"{base}/content", overrides={"title": NAME}))
+    _reached(fuzz_form(fuzzer, f"{base}/exam"))
+    _reached(fuzz_form(fuzzer, f"{base}/exam/questions", f"{base}/exam", overrides={"prompt": WORDS}))
+    _reached(fuzz_form(fuzzer, f"{base}/approvals"))
+
+
+def test_fuzzed_phone_membership_forms_never_fail(app, payments_on):
+    fuzzer, _ = _as(app, "staff")
+    MembershipFactory()
+    _reached(fuzz_form(fuzzer, "/backoffice/members/new/account", "/backoffice/members/new"))
+    caller = UserFactory()
+    _reached(fuzz_form(fuzzer, "/backoffice/members/new/start", f"/backoffice/members/new?user={caller.id}"))
+
+
+def test_fuzzed_membership_card_form_never_fails(app, payments_on):
+    fuzzer, user = _as(app, "customer")
+    MembershipFactory()
+    MemberFactory(user=user)
+    _reached(fuzz_form(fuzzer, "/account/membership/card", "/account/membership"))
+
+
+
+def test_phone_membership_start_refuses_a_nul_byte(app, payments_on):
+    fuzzer, _ = _as(app, "staff")
+    MembershipFactory()
+    caller = UserFactory()
+    answer = fuzzer.post("/backoffice/members/new/start",
+                         {"user_id": [str(caller.id)], "payment_method_id": ["pm\x00"]})
+    assert answer.status_code == 400 and "card details" in answer.get_data(as_text=True)
