@@ -151,7 +151,8 @@ def active_content(html: str) -> list[str]:
             found.append(f"<style>: {tag.get_text()[:80]}")  # "<" in it: markup a browser may parse (in MathML)
         if name == "math":  # the shop never writes MathML: foreign content, where <style> holds live markup
             found.append("<math>")
-        if name == "noscript" and any("<" in str(value) for inner in tag.find_all(True) for value in inner.attrs.values()):
+        inner_values = (value for inner in tag.find_all(True) for value in inner.attrs.values())
+        if name == "noscript" and any("<" in str(value) for value in inner_values):
             found.append(f"markup in an attribute inside <noscript>: {str(tag)[:80]}")  # live when scripting is on
     return found
 

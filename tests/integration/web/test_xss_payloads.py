@@ -184,7 +184,8 @@ def _orders_with_payloads():
                              ship_name=_payload(5 * n + 2)[:200], ship_line1=_payload(5 * n + 3)[:200],
                              ship_line2=_payload(5 * n + 4)[:200], ship_city=_payload(5 * n + 1)[:120],
                              ship_region=_payload(5 * n + 2)[:120], ship_postal_code="62701", ship_country="US",
-                             call_notes=_payload(5 * n + 3), requires_shipping=True, channel=CHANNEL_PHONE if n % 2 else "web",
+                             call_notes=_payload(5 * n + 3), requires_shipping=True,
+                             channel=CHANNEL_PHONE if n % 2 else "web",
                              subtotal_cents=4995, total_cents=4995)
         OrderLineFactory(order=order, title=f"Line {_payload(5 * n + 4)}"[:200], kind="book", is_physical=True,
                          unit_price_cents=4995)
