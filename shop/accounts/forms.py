@@ -26,7 +26,7 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    full_name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=200)])
+    full_name = StringField("Full name", filters=TEXT, validators=[DataRequired("Enter your name."), Length(max=200)])
     email = _email_field()
     password = PasswordField("Password", description="At least 10 characters. A few words in a row work well.",
                              validators=[InputRequired("Choose a password."), Length(max=1000)])

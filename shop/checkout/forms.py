@@ -11,15 +11,17 @@ from shop.shipping.countries import country_choices
 class CheckoutForm(FlaskForm):
     email = EmailField("Email", filters=TEXT, validators=[InputRequired(message="Enter your email address."),
                                                           Length(max=254), EmailAddress()])
-    full_name = StringField("Full name", validators=[InputRequired(message="Enter your name."), Length(max=200)])
-    phone = TelField("Phone (optional)", validators=[Optional(), Length(max=40)])
+    full_name = StringField("Full name", filters=TEXT,
+                            validators=[InputRequired(message="Enter your name."), Length(max=200)])
+    phone = TelField("Phone (optional)", filters=TEXT, validators=[Optional(), Length(max=40)])
     password = PasswordField("Password (optional: creates an account to find your courses later)",
                              validators=[Optional(), Length(max=200)])
-    ship_line1 = StringField("Address", validators=[Optional(), Length(max=200)])
-    ship_line2 = StringField("Apartment, suite, etc. (optional)", validators=[Optional(), Length(max=200)])
-    ship_city = StringField("City", validators=[Optional(), Length(max=120)])
-    ship_region = StringField("State / province", validators=[Optional(), Length(max=120)])
-    ship_postal_code = StringField("ZIP / postal code", validators=[Optional(), Length(max=20)])
+    ship_line1 = StringField("Address", filters=TEXT, validators=[Optional(), Length(max=200)])
+    ship_line2 = StringField("Apartment, suite, etc. (optional)", filters=TEXT,
+                             validators=[Optional(), Length(max=200)])
+    ship_city = StringField("City", filters=TEXT, validators=[Optional(), Length(max=120)])
+    ship_region = StringField("State / province", filters=TEXT, validators=[Optional(), Length(max=120)])
+    ship_postal_code = StringField("ZIP / postal code", filters=TEXT, validators=[Optional(), Length(max=20)])
     ship_country = SelectField("Country", choices=choices(country_choices()),
                                default="US")
     shipping_method = RadioField("Shipping method", choices=[], validate_choice=False)

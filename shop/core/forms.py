@@ -13,10 +13,11 @@ from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from shop.core.emails import email_problem, normalize_email
-from shop.core.text import clean_stripped
+from shop.core.text import clean_stripped, redact_card_numbers
 from shop.money import MoneyError, format_cents, parse_money
 
-TEXT = [clean_stripped]  # the filters of every typed field: no control characters, no surrounding spaces
+# the filters of every typed field: no control characters, no surrounding spaces, no card number kept
+TEXT = [clean_stripped, redact_card_numbers]
 MONEY_MESSAGE = "Enter an amount in dollars and cents, like 19.95."
 
 
