@@ -39,7 +39,7 @@ run: venv fonts ## Serve the demo shop on http://127.0.0.1:5000 (SQLite, local t
 test: venv browser fonts ## Run the whole test suite on SQLite and PostgreSQL
 	$(BIN)/python -m pytest -n 2
 
-fuzz: venv ## Every form fuzzed with 500 generated inputs on each database (make test: 250 on each)
+fuzz: venv ## Every form fuzzed with 500 generated inputs on each database (make test: 100 on each)
 	FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -n 2 tests/integration/web/test_fuzz_forms.py
 
 test-fast: venv ## Unit tests only

@@ -1,4 +1,4 @@
-"""Every form of the shop fuzzed with 500 Hypothesis-generated posts (250 on each database), each with a valid
+"""Every form of the shop fuzzed with Hypothesis-generated posts (FUZZ_EXAMPLES on each database), each with a valid
 CSRF token so the view itself meets the input: unicode, NUL bytes, very long text, numbers out of range,
 negative quantities, fields repeated or left out, files and JSON values where text is expected. No answer is a
 5xx, and a refused post (4xx) saves nothing: no table gains or loses a row, and the row an edit form edits stays
