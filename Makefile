@@ -8,7 +8,7 @@ export SHOP_CONFIG ?= development  # wsgi.py alone starts in production
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run test test-fast fuzz lint bench browser fonts clean
+.PHONY: help run test test-fast fuzz lint bench browser fonts wrk clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,11 @@ fonts: ## Install the fonts certificates are printed in and the PDF-to-picture t
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-dejavu-core fonts-dejavu-extra poppler-utils; }
 
+wrk: ## Install wrk, the load generator of the benches (needs apt)
+	@command -v wrk >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
+
 run: venv fonts ## Serve the demo shop on http://127.0.0.1:5000 (SQLite, local test payments, mail worker)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
@@ -50,7 +55,7 @@ lint: venv ## ruff, mypy on pricing and money, and the import contracts (lint-im
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-bench: venv ## Every benchmark, each beside its baseline (needs wrk and PostgreSQL); prints MISS for a missed target
+bench: venv wrk ## Every benchmark, each beside its baseline (needs wrk and PostgreSQL); prints MISS for a missed target
 	$(BIN)/python bench/pricing.py
 	$(BIN)/python bench/storefront.py
 	$(BIN)/python bench/add_to_cart.py --no-fail

@@ -8,6 +8,7 @@ import argparse
 import http.client
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -156,6 +157,8 @@ class Server:
 
 def wrk(url, seconds, connections, lua, script_args=()):
     """Load url with wrk and the Lua script `lua` (which must end with WRK_DONE_LUA)."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: run `make wrk` (apt-get install wrk), or `make bench`, which does.")
     threads = max(1, min(connections, os.cpu_count() or 1))
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
            "-s", lua, url]
