@@ -61,6 +61,12 @@ def _draft(form, may_start, revive=True):
     return drafts.start(_staff())
 
 
+def _kept(draft, form):
+    """After a rollback: the draft, or None when this refused step began it (it was rolled back too)."""
+    named = form.draft.data or request.args.get("draft", "")
+    return draft if draft is not None and named else None
+
+
 def draft_action(view):
     """Load the draft a form names, run the view; answer the page with the message when it refuses."""
 
@@ -89,12 +95,14 @@ def draft_action(view):
                          forms={view.form_class.__name__: form})
         except PhoneOrderError as error:
             db.session.rollback()
+            draft = _kept(draft, form)
             if _wants_json():
                 return jsonify(status="error", message=error.message,
                                errors={error.field: error.message} if error.field else {}), error.status
             return _page(draft, status=error.status, error=error, forms={view.form_class.__name__: form})
         except StaleDataError:
             db.session.rollback()
+            draft = _kept(draft, form)
             error = PhoneOrderError("Someone else changed this order at the same moment. Check it and try again.",
                                     status=409)
             return _page(draft, status=409, error=error)

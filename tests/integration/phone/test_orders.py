@@ -319,3 +319,13 @@ def test_no_phone_route_answers_odd_input_with_a_server_error(app, shop):
                 if response.status_code >= 500:
                     failures.append(f"POST {path} {name}={value[:20]!r} -> {response.status_code}")
     assert failures == []
+
+
+def test_a_refused_first_step_leaves_no_draft_and_the_page_starts_afresh(app, shop):
+    desk = PhoneDesk(shop["client"])
+    missing = desk.add("NO-SUCH-THING")
+    assert missing.status_code == 404
+    html = missing.get_data(as_text=True)
+    assert not [tag for tag in forms.soup(html).find_all("input", attrs={"name": "draft"}) if tag.get("value")]
+    assert db.session.execute(db.select(db.func.count()).select_from(Cart)).scalar() == 0
+    assert desk.add("STR-BOOK").status_code in (302, 303)  # the next step begins the order as usual
