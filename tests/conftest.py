@@ -91,10 +91,13 @@ def _app_context(request):
         leaks.listen()
         yield
         db.session.rollback()
-        filled = leaks.tables_with_rows()
-        found = leaks.findings(filled)  # no card number kept, no password but as Argon2id: read before emptying
-        db.session.remove()
-        _empty_tables(filled)
+        filled = None
+        try:
+            filled = leaks.tables_with_rows()
+            found = leaks.findings(filled)  # no card number kept, no password but as Argon2id: read before emptying
+        finally:
+            db.session.remove()
+            _empty_tables(filled)
         pagecache.clear()
     application.config.clear()
     application.config.update(settings)

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from shop.accounts.addresses import ADDRESS_FIELDS
 from shop.core.emails import normalize_email
-from shop.core.forms import TEXT, EmailAddress, choices
+from shop.core.forms import FREE_TEXT, TEXT, EmailAddress, choices
 from shop.shipping.countries import country_choices
 
 
@@ -26,7 +26,8 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    full_name = StringField("Full name", filters=TEXT, validators=[DataRequired("Enter your name."), Length(max=200)])
+    full_name = StringField("Full name", filters=FREE_TEXT,
+                            validators=[DataRequired("Enter your name."), Length(max=200)])
     email = _email_field()
     password = PasswordField("Password", description="At least 10 characters. A few words in a row work well.",
                              validators=[InputRequired("Choose a password."), Length(max=1000)])
@@ -53,11 +54,11 @@ class ChangePasswordForm(FlaskForm):
 
 
 class AddressForm(FlaskForm):
-    name = StringField("Full name", filters=TEXT,
+    name = StringField("Full name", filters=FREE_TEXT,
                        validators=[DataRequired("Enter the name to ship to."), Length(max=200)])
-    line1 = StringField("Street address", filters=TEXT,
+    line1 = StringField("Street address", filters=FREE_TEXT,
                         validators=[DataRequired("Enter the street address."), Length(max=200)])
-    line2 = StringField("Apartment, suite, unit (optional)", filters=TEXT,
+    line2 = StringField("Apartment, suite, unit (optional)", filters=FREE_TEXT,
                         validators=[Optional(), Length(max=200)])
     city = StringField("City", filters=TEXT, validators=[DataRequired("Enter the city."), Length(max=120)])
     region = StringField("State, province or region", filters=TEXT, validators=[Optional(), Length(max=120)])

@@ -4,20 +4,20 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField, TelField
 from wtforms.validators import InputRequired, Length, Optional
 
-from shop.core.forms import TEXT, EmailAddress, choices
+from shop.core.forms import FREE_TEXT, TEXT, EmailAddress, choices
 from shop.shipping.countries import country_choices
 
 
 class CheckoutForm(FlaskForm):
     email = EmailField("Email", filters=TEXT, validators=[InputRequired(message="Enter your email address."),
                                                           Length(max=254), EmailAddress()])
-    full_name = StringField("Full name", filters=TEXT,
+    full_name = StringField("Full name", filters=FREE_TEXT,
                             validators=[InputRequired(message="Enter your name."), Length(max=200)])
     phone = TelField("Phone (optional)", filters=TEXT, validators=[Optional(), Length(max=40)])
     password = PasswordField("Password (optional: creates an account to find your courses later)",
                              validators=[Optional(), Length(max=200)])
-    ship_line1 = StringField("Address", filters=TEXT, validators=[Optional(), Length(max=200)])
-    ship_line2 = StringField("Apartment, suite, etc. (optional)", filters=TEXT,
+    ship_line1 = StringField("Address", filters=FREE_TEXT, validators=[Optional(), Length(max=200)])
+    ship_line2 = StringField("Apartment, suite, etc. (optional)", filters=FREE_TEXT,
                              validators=[Optional(), Length(max=200)])
     ship_city = StringField("City", filters=TEXT, validators=[Optional(), Length(max=120)])
     ship_region = StringField("State / province", filters=TEXT, validators=[Optional(), Length(max=120)])

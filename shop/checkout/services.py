@@ -100,7 +100,9 @@ def _existing_order(token: str, fingerprint: str) -> Order | None:
 def checkout(cart: Cart | None, details: "CheckoutDetails", user: Any = None) -> tuple[payments.PaymentOutcome, Any]:
     """The web checkout: the customer (a new account if they chose a password), then the pipeline.
     Returns (the payment's outcome, the customer or None for a guest). An account is made only once the
-    order could be placed: a refused checkout leaves no account and sends no e-mail."""
+    cart, the details and the card reference pass the checks that need no customer (_could_place), so a
+    checkout refused for those leaves no account; one refused later (stock taken meanwhile, a limit reached,
+    a declined card) keeps the account made for it, as a registration."""
     if user is None and details.password:
         _could_place(cart, details)
     user = account_for(details, user)

@@ -9,6 +9,7 @@ import secrets
 from flask import session
 from flask_login import current_user
 
+from shop.extensions import db
 from shop.orders.models import Order
 
 PLACED_KEY = "placed_orders"
@@ -21,6 +22,19 @@ def token() -> str:
     if not session.get(TOKEN_KEY):
         session[TOKEN_KEY] = secrets.token_urlsafe(24)
     return str(session[TOKEN_KEY])
+
+
+def is_token(posted: str | None) -> bool:
+    """Whether `posted` is this browser's checkout token, or the token of an order this browser placed with it (a
+    second click of "Place order" after the first was answered). Any other is refused: a browser cannot choose
+    its token."""
+    current = session.get(TOKEN_KEY)
+    if not posted:
+        return False
+    if current and secrets.compare_digest(str(current), str(posted)):
+        return True
+    placed = db.session.execute(db.select(Order).filter_by(checkout_token=str(posted)[:64])).scalar_one_or_none()
+    return placed is not None and may_see(placed)
 
 
 def forget_token() -> None:

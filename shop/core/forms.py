@@ -16,8 +16,11 @@ from shop.core.emails import email_problem, normalize_email
 from shop.core.text import clean_stripped, redact_card_numbers
 from shop.money import MoneyError, format_cents, parse_money
 
-# the filters of every typed field: no control characters, no surrounding spaces, no card number kept
-TEXT = [clean_stripped, redact_card_numbers]
+TEXT = [clean_stripped]  # the filters of every typed field: no control characters, no surrounding spaces
+# ... and of free text (notes, reasons, comments, descriptions, names, address lines), where a card number read out
+# by a caller or pasted by mistake may land: it is replaced before it is saved. Structured fields (SKUs, phone
+# numbers, codes, tracking numbers, e-mail addresses) are not rewritten.
+FREE_TEXT = [clean_stripped, redact_card_numbers]
 MONEY_MESSAGE = "Enter an amount in dollars and cents, like 19.95."
 
 

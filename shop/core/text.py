@@ -33,10 +33,12 @@ def like_pattern(text: str) -> str:
 
 
 # Card numbers typed where they do not belong (a caller reading theirs out into the call notes): the shop never
-# keeps one. A run of 13 to 19 digits, spaces or dashes allowed between them, that starts like a card brand's
-# number and passes the Luhn check, standing apart from letters and other digits (a random token or a file key
-# that holds a run of digits is not a card number someone typed).
-_CARD_RUN = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w]|-\w)")
+# keeps one. A card number is 13 to 19 digits that start like a card brand's number and pass the Luhn check,
+# typed whole or in groups (spaces, no-break spaces, dashes, dots or slashes between them), standing apart from
+# letters (a random token or a file key that holds a run of digits is not a number someone typed). A card
+# number among other groups of digits (a CVC or an expiry after it, a reference before it) is found too.
+_DIGIT_GROUPS = re.compile(r"(?<![\w-])\d+(?:[ \u00a0.\-/]{1,3}\d+)*(?!\w|-\w)")
+_GROUP = re.compile(r"\d+")
 _CARD_PREFIX = re.compile(r"4|5[1-5]|2[2-7]|3[47]|3[0689]|35|6(?:011|5|4[4-9]|2)")
 CARD_REDACTED = "[card number removed]"
 
@@ -52,17 +54,43 @@ def luhn_valid(digits: str) -> bool:
 
 
 def is_card_number(candidate: str) -> bool:
-    digits = re.sub(r"[ -]", "", candidate)
-    return 13 <= len(digits) <= 19 and bool(_CARD_PREFIX.match(digits)) and luhn_valid(digits)
+    digits = re.sub(r"[ \u00a0.\-/]", "", candidate)
+    return (digits.isascii() and digits.isdigit() and 13 <= len(digits) <= 19
+            and bool(_CARD_PREFIX.match(digits)) and luhn_valid(digits))
+
+
+def _card_spans(text: str) -> list[tuple[int, int]]:
+    """Where the card numbers are in `text`: consecutive digit groups of a run, 13 to 19 digits in all."""
+    spans = []
+    for run in _DIGIT_GROUPS.finditer(text):
+        groups = [(run.start() + g.start(), run.start() + g.end()) for g in _GROUP.finditer(run.group())]
+        first = 0
+        while first < len(groups):
+            found = None
+            for last in range(first, len(groups)):
+                digits = "".join(text[a:b] for a, b in groups[first:last + 1])
+                if len(digits) > 19:
+                    break
+                if len(digits) >= 13 and is_card_number(digits):
+                    found = last
+                    break
+            if found is None:
+                first += 1
+                continue
+            spans.append((groups[first][0], groups[found][1]))
+            first = found + 1
+    return spans
 
 
 def card_numbers_in(text: str | None) -> list[str]:
     """The card numbers in `text` (as typed, separators kept)."""
-    return [match.group() for match in _CARD_RUN.finditer(text or "") if is_card_number(match.group())]
+    return [text[a:b] for a, b in _card_spans(text)] if text and len(text) >= 13 else []
 
 
 def redact_card_numbers(value: object) -> object:
     """Typed text with every card number in it replaced by CARD_REDACTED; anything not a str unchanged."""
     if not isinstance(value, str) or len(value) < 13:
         return value
-    return _CARD_RUN.sub(lambda m: CARD_REDACTED if is_card_number(m.group()) else m.group(), value)
+    for a, b in reversed(_card_spans(value)):
+        value = value[:a] + CARD_REDACTED + value[b:]
+    return value

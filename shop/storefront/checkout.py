@@ -59,6 +59,9 @@ def summary():
     )
 
 
+RELOAD = "Please reload the checkout page: it was opened before your last order."
+
+
 def _fail(message, errors=None, status=400):
     return jsonify(status="error", message=message, errors=errors or {}), status
 
@@ -69,6 +72,8 @@ def place():
     if not form.validate_on_submit():
         errors = {name: messages[0] for name, messages in form.errors.items() if messages}
         return _fail(services.CHECK_FIELDS, errors)
+    if not checkout_session.is_token(form.checkout_token.data):  # the token this browser's page was given
+        return _fail(RELOAD, {"checkout_token": RELOAD}, status=409)
     if form.payment_method_id.data and ratelimit.card_attempt_refused(f"checkout:{form.checkout_token.data}"):
         return _fail(ratelimit.CARD_REFUSED, status=429)
     details = services.CheckoutDetails(

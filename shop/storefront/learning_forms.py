@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from shop.core.forms import TEXT, choices
+from shop.core.forms import FREE_TEXT, choices
 from shop.courses.evaluations import SCALE
 
 _SCALE = choices((str(value), label) for value, label in SCALE)
@@ -20,5 +20,5 @@ class EvaluationForm(FlaskForm):
                             validators=[InputRequired(_ANSWER)])
     would_recommend = RadioField("Would you recommend this course to a colleague?",
                                  choices=choices([("yes", "Yes"), ("no", "No")]), validators=[InputRequired(_ANSWER)])
-    comment = TextAreaField("Anything else you would like to tell us (optional)", filters=TEXT,
+    comment = TextAreaField("Anything else you would like to tell us (optional)", filters=FREE_TEXT,
                             validators=[Length(max=4000)])

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from shop.core.forms import TEXT, EmailAddress
+from shop.core.forms import FREE_TEXT, TEXT, EmailAddress
 from shop.membership.signup import PAYMENT_METHOD_ID
 
 
@@ -13,7 +13,7 @@ class JoinForm(FlaskForm):
     A visitor who is not signed in fills in the account fields."""
 
     email = EmailField("Email", filters=TEXT, validators=[Optional(), Length(max=254), EmailAddress()])
-    full_name = StringField("Full name", filters=TEXT, validators=[Optional(), Length(max=200)])
+    full_name = StringField("Full name", filters=FREE_TEXT, validators=[Optional(), Length(max=200)])
     password = PasswordField("Choose a password", validators=[Optional(), Length(max=200)])
     code = StringField("Offer code (optional)", filters=TEXT, validators=[Optional(), Length(max=40)])
     shown_cents = HiddenField(validators=[Optional(), Length(max=9)])  # the first month's price as shown

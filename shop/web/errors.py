@@ -48,5 +48,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error):
         log.exception("Unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()  # a failed flush would otherwise fail the error page too
+        try:
+            db.session.rollback()  # a failed flush would otherwise fail the error page too
+        except Exception:  # a connection already lost: the page needs no database
+            log.exception("Rolling back after the error failed")
         return _render(500, InternalServerError.description)

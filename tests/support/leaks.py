@@ -1,4 +1,5 @@
-"""What the shop must never keep, looked for after every test (before its tables are emptied): a card number in
+"""What the shop must never keep, looked for after every test that uses the `app` fixture (before its tables
+are emptied): a card number in
 any text column of any row or in any log line the test produced, and a password stored other than as an
 Argon2id hash.
 

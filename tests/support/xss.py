@@ -158,5 +158,5 @@ def active_content(html: str) -> list[str]:
 
 
 def markers_in(html: str) -> set[str]:
-    """The payload markers that reached `html` (as text or escaped markup)."""
+    """The payload markers anywhere in `html`'s source (text, escaped markup or an attribute's value)."""
     return set(re.findall(r"xss\d{3}", html))

@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from shop.catalogue.models import COURSE_FORMAT_LABELS
-from shop.core.forms import TEXT, MoneyField, MultiCheckboxField, choices
+from shop.core.forms import FREE_TEXT, TEXT, MoneyField, MultiCheckboxField, choices
 
 BILLING_INTERVALS = (("month", "Monthly"), ("year", "Yearly"))
 
@@ -42,7 +42,7 @@ class ProductForm(FlaskForm):
                        description="Made from the title when left empty, e.g. myofascial-release.",
                        validators=[Optional(), Length(max=160)])
     author = StringField("Author or instructor (optional)", filters=TEXT, validators=[Optional(), Length(max=200)])
-    summary = TextAreaField("Summary (shown on cards)", filters=TEXT, validators=[Optional(), Length(max=400)])
+    summary = TextAreaField("Summary (shown on cards)", filters=FREE_TEXT, validators=[Optional(), Length(max=400)])
     description_md = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=50_000)],
                                    description="**bold**, *italic*, - lists, ## headings, [links](https://…).")
     price = MoneyField("Price (US dollars)", filters=TEXT, validators=[InputRequired("Enter the price, like 49.95.")])
@@ -72,10 +72,10 @@ class ProductForm(FlaskForm):
 
 
 class CategoryForm(FlaskForm):
-    name = StringField("Name", filters=TEXT, validators=[DataRequired("Enter a name."), Length(max=120)])
+    name = StringField("Name", filters=FREE_TEXT, validators=[DataRequired("Enter a name."), Length(max=120)])
     slug = StringField("Web address name (optional)", filters=TEXT, validators=[Optional(), Length(max=80)],
                        description="Made from the name when left empty.")
-    description = TextAreaField("Description (optional)", filters=TEXT, validators=[Optional(), Length(max=2000)])
+    description = TextAreaField("Description (optional)", filters=FREE_TEXT, validators=[Optional(), Length(max=2000)])
     position = IntegerField("Position", default=0, validators=[Optional(), NumberRange(-9999, 9999)])
     submit = SubmitField("Save category")
 

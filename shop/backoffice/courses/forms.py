@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from shop.core.forms import TEXT, choices
+from shop.core.forms import FREE_TEXT, TEXT, choices
 from shop.courses.course_files import LIMIT_TEXT
 from shop.courses.models import PURPOSE_IMAGE, PURPOSE_MATERIAL, PURPOSE_VIDEO
 
@@ -74,7 +74,7 @@ class ExamSettingsForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    prompt = TextAreaField("Question", filters=TEXT, validators=[DataRequired("Write the question."),
+    prompt = TextAreaField("Question", filters=FREE_TEXT, validators=[DataRequired("Write the question."),
                                                                  Length(max=2000)])
     lesson_id = SelectField("Lesson to review when it is answered wrongly", coerce=int, default=0)
     correct = SelectField("Right answer", coerce=str, default="")
@@ -96,7 +96,7 @@ class ApprovalForm(FlaskForm):
     ce_hours = StringField("Approved CE hours", filters=TEXT, validators=[Optional(), Length(max=10)])
     course_type = StringField("Course type", filters=TEXT, default="Home study",
                               validators=[Optional(), Length(max=40)])
-    provider_name = StringField("Provider name", filters=TEXT, validators=[Optional(), Length(max=200)])
+    provider_name = StringField("Provider name", filters=FREE_TEXT, validators=[Optional(), Length(max=200)])
     provider_number = StringField("Provider number", filters=TEXT, validators=[Optional(), Length(max=60)])
     provider_contact = StringField("Provider address or e-mail", filters=TEXT,
                                    validators=[Optional(), Length(max=300)])
@@ -104,20 +104,20 @@ class ApprovalForm(FlaskForm):
     expires_on = DateField("Approval expiry", validators=[Optional()])
     cebroker_tracking_number = StringField("CE Broker course tracking number (Florida)", filters=TEXT,
                                            validators=[Optional(), Length(max=40)])
-    body_statement = TextAreaField("Approving body's statement (printed on the certificate)", filters=TEXT,
+    body_statement = TextAreaField("Approving body's statement (printed on the certificate)", filters=FREE_TEXT,
                                    validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Save approval")
 
 
 class GrantForm(FlaskForm):
     product_id = SelectField("Course", coerce=int, default=0)
-    note = StringField("Note (why, e.g. “phone order paid by check”)", filters=TEXT,
+    note = StringField("Note (why, e.g. “phone order paid by check”)", filters=FREE_TEXT,
                        validators=[Optional(), Length(max=300)])
     submit = SubmitField("Grant the course")
 
 
 class ReasonForm(FlaskForm):
-    reason = StringField("Reason", filters=TEXT, validators=[Optional(), Length(max=500)])
+    reason = StringField("Reason", filters=FREE_TEXT, validators=[Optional(), Length(max=500)])
     submit = SubmitField("Revoke")
 
 
@@ -130,7 +130,7 @@ class CeBrokerForm(FlaskForm):
 
 class SignatureForm(FlaskForm):
     image = FileField("Signature image (PNG or JPEG, up to 2 MB)")
-    signatory_name = StringField("Name of the person who signs", filters=TEXT,
+    signatory_name = StringField("Name of the person who signs", filters=FREE_TEXT,
                                  validators=[DataRequired("Give the name of the person who signs."),
                                              Length(max=120)])
     signatory_title = StringField("Their title (optional)", filters=TEXT, validators=[Optional(), Length(max=120)])

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from shop.core.forms import TEXT, MoneyField, choices
+from shop.core.forms import FREE_TEXT, TEXT, MoneyField, choices
 from shop.orders.editing import NOTE_MAX
 from shop.orders.fulfilment import CARRIER_MAX, TRACKING_MAX
 from shop.orders.refunds import REASON_MAX
@@ -29,24 +29,24 @@ def _version():
 
 class NoteForm(FlaskForm):
     note = TextAreaField("Add a note", validators=[DataRequired("Write the note first."), Length(max=NOTE_MAX)],
-                         filters=TEXT, description="Seen by staff only. Saved on the timeline with your name.")
+                         filters=FREE_TEXT, description="Seen by staff only. Saved on the timeline with your name.")
     submit = SubmitField("Add note")
 
 
 class EditOrderForm(FlaskForm):
     version = _version()
-    customer_name = StringField("Customer name", validators=[Length(max=200)], filters=TEXT)
+    customer_name = StringField("Customer name", validators=[Length(max=200)], filters=FREE_TEXT)
     phone = StringField("Phone", validators=[Length(max=40)], filters=TEXT)
-    ship_name = StringField("Ship to (name)", validators=[Length(max=200)], filters=TEXT)
-    ship_line1 = StringField("Street address", validators=[Length(max=200)], filters=TEXT)
-    ship_line2 = StringField("Apartment, suite, unit", validators=[Optional(), Length(max=200)], filters=TEXT)
+    ship_name = StringField("Ship to (name)", validators=[Length(max=200)], filters=FREE_TEXT)
+    ship_line1 = StringField("Street address", validators=[Length(max=200)], filters=FREE_TEXT)
+    ship_line2 = StringField("Apartment, suite, unit", validators=[Optional(), Length(max=200)], filters=FREE_TEXT)
     ship_city = StringField("City", validators=[Length(max=120)], filters=TEXT)
     ship_region = StringField("State, province or region", validators=[Optional(), Length(max=120)],
                               filters=TEXT)
     ship_postal_code = StringField("ZIP or postal code", validators=[Optional(), Length(max=20)], filters=TEXT)
     ship_country = SelectField("Country", choices=choices(country_choices()),
                                validate_choice=True)
-    call_notes = TextAreaField("Call notes", validators=[Length(max=5000)], filters=TEXT)
+    call_notes = TextAreaField("Call notes", validators=[Length(max=5000)], filters=FREE_TEXT)
     submit = SubmitField("Save changes")
 
     ADDRESS = ("ship_name", "ship_line1", "ship_line2", "ship_city", "ship_region", "ship_postal_code",
@@ -85,7 +85,7 @@ class ShipForm(FlaskForm):
 class CancelForm(FlaskForm):
     version = _version()
     reason = TextAreaField("Reason for cancelling", validators=[DataRequired("Give a reason for cancelling."),
-                                                                Length(max=REASON_MAX)], filters=TEXT)
+                                                                Length(max=REASON_MAX)], filters=FREE_TEXT)
     submit = SubmitField("Cancel this order")
 
 
@@ -97,7 +97,7 @@ class RefundForm(FlaskForm):
                       default="amount", validators=[InputRequired("Choose an amount or items.")])
     amount = MoneyField("Amount to refund", filters=TEXT, description="In dollars, like 12.50.", message=AMOUNT_MESSAGE)
     reason = TextAreaField("Reason", validators=[DataRequired("Give a reason for the refund."),
-                                                 Length(max=REASON_MAX)], filters=TEXT)
+                                                 Length(max=REASON_MAX)], filters=FREE_TEXT)
     submit = SubmitField("Refund")
 
     def validate_amount(self, field):

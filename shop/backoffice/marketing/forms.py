@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from shop.catalogue.models import KIND_PLURALS
-from shop.core.forms import TEXT, EmailAddress, MoneyField, MultiCheckboxField
+from shop.core.forms import FREE_TEXT, TEXT, EmailAddress, MoneyField, MultiCheckboxField
 from shop.core.forms import choices as _choices
 from shop.core.timeutil import to_local
 from shop.pricing import promotions as pricing
@@ -108,9 +108,9 @@ def _split(text, strip_at=False):
 
 
 class PromotionForm(FlaskForm):
-    name = StringField("Name (shown to customers and on the order)", filters=TEXT,
+    name = StringField("Name (shown to customers and on the order)", filters=FREE_TEXT,
                        validators=[InputRequired(message="Give the promotion a name."), Length(max=120)])
-    public_description = TextAreaField("Public description", filters=TEXT, validators=[Length(max=2000)])
+    public_description = TextAreaField("Public description", filters=FREE_TEXT, validators=[Length(max=2000)])
     starts_local = LocalDateTimeField("Starts", validators=[Optional()])
     ends_local = LocalDateTimeField("Ends", validators=[Optional()])
     channels = RadioField("Channels", default="both", choices=_choices(
@@ -144,9 +144,9 @@ class PromotionForm(FlaskForm):
     min_subtotal = MoneyField("Minimum subtotal of the items it applies to ($)")
     min_quantity = WholeNumberField("Minimum number of items", validators=_bounded(0, 999, "Minimum quantity"))
     first_order_only = BooleanField("Only on a customer's first order")
-    email_domains = TextAreaField("Only for e-mail domains (one per line, like clinic.org)", filters=TEXT,
+    email_domains = TextAreaField("Only for e-mail domains (one per line, like clinic.org)", filters=FREE_TEXT,
                                   validators=[Length(max=10000)])
-    customer_emails = TextAreaField("Only for these customers (e-mail addresses, one per line)", filters=TEXT,
+    customer_emails = TextAreaField("Only for these customers (e-mail addresses, one per line)", filters=FREE_TEXT,
                                     validators=[Length(max=200000)])
     max_redemptions = WholeNumberField("Total redemptions", validators=_bounded(1, 10**7, "Total redemptions"))
     max_per_customer = WholeNumberField("Uses per customer", validators=_bounded(1, 1000, "Uses per customer"))

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from shop.core.forms import TEXT, EmailAddress
+from shop.core.forms import FREE_TEXT, TEXT, EmailAddress
 
 STATE_LABELS = {"": "Every state", "active": "Active", "past_due": "Past due", "cancelling": "Cancelling",
                 "ended": "Ended", "pending": "Starting"}
@@ -17,7 +17,7 @@ class CallerAccountForm(FlaskForm):
     email = EmailField("Caller's e-mail", filters=TEXT,
                        validators=[InputRequired(message="Enter the caller's e-mail address."), Length(max=254),
                                    EmailAddress()])
-    full_name = StringField("Caller's full name", filters=TEXT,
+    full_name = StringField("Caller's full name", filters=FREE_TEXT,
                             validators=[InputRequired(message="Enter the caller's name."), Length(max=200)])
     submit = SubmitField("Create the account")
 

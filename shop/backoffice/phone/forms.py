@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from shop.core.forms import TEXT, EmailAddress, choices
+from shop.core.forms import FREE_TEXT, TEXT, EmailAddress, choices
 from shop.phone.drafts import METHOD_LABELS
 from shop.shipping.countries import country_choices
 
@@ -40,12 +40,12 @@ class UseCallerForm(DraftForm):
 
 class NewCustomerForm(DraftForm):
     new_name = StringField("Full name", validators=[InputRequired("Enter the customer's name."), Length(max=200)],
-                           filters=TEXT)
+                           filters=FREE_TEXT)
     new_email = EmailField("E-mail", validators=[InputRequired("Enter the customer's e-mail address."),
                                                  Length(max=254), EmailAddress()], filters=TEXT)
     new_phone = TelField("Phone", validators=[Optional(), Length(max=40)], filters=TEXT)
-    new_line1 = StringField("Address", validators=[Optional(), Length(max=200)], filters=TEXT)
-    new_line2 = StringField("Apartment, suite (optional)", validators=[Optional(), Length(max=200)], filters=TEXT)
+    new_line1 = StringField("Address", validators=[Optional(), Length(max=200)], filters=FREE_TEXT)
+    new_line2 = StringField("Apartment, suite (optional)", validators=[Optional(), Length(max=200)], filters=FREE_TEXT)
     new_city = StringField("City", validators=[Optional(), Length(max=120)], filters=TEXT)
     new_region = StringField("State / province", validators=[Optional(), Length(max=120)], filters=TEXT)
     new_postal_code = StringField("ZIP / postal code", validators=[Optional(), Length(max=20)], filters=TEXT)
@@ -72,16 +72,16 @@ class CodeForm(DraftForm):
 
 
 class DetailsForm(DraftForm):
-    ship_name = StringField("Ship to (name)", validators=[Optional(), Length(max=200)], filters=TEXT)
-    ship_line1 = StringField("Address", validators=[Optional(), Length(max=200)], filters=TEXT)
-    ship_line2 = StringField("Apartment, suite (optional)", validators=[Optional(), Length(max=200)], filters=TEXT)
+    ship_name = StringField("Ship to (name)", validators=[Optional(), Length(max=200)], filters=FREE_TEXT)
+    ship_line1 = StringField("Address", validators=[Optional(), Length(max=200)], filters=FREE_TEXT)
+    ship_line2 = StringField("Apartment, suite (optional)", validators=[Optional(), Length(max=200)], filters=FREE_TEXT)
     ship_city = StringField("City", validators=[Optional(), Length(max=120)], filters=TEXT)
     ship_region = StringField("State / province", validators=[Optional(), Length(max=120)], filters=TEXT)
     ship_postal_code = StringField("ZIP / postal code", validators=[Optional(), Length(max=20)], filters=TEXT)
     ship_country = SelectField("Country", choices=_countries, default="US")
     shipping_method = RadioField("Shipping method", choices=[], validate_choice=False, filters=TEXT)
     caller_phone = TelField("Caller's number", validators=[Optional(), Length(max=40)], filters=TEXT)
-    call_notes = TextAreaField("Call notes", validators=[Optional(), Length(max=4000)], filters=TEXT)
+    call_notes = TextAreaField("Call notes", validators=[Optional(), Length(max=4000)], filters=FREE_TEXT)
     payment = RadioField("Payment", choices=choices(METHOD_LABELS.items()), default="card",
                          validators=[InputRequired("Choose how the caller pays.")])
     payment_method_id = HiddenField(validators=[Optional(), Length(max=120)], filters=TEXT)

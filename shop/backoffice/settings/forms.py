@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from shop.core.forms import TEXT, MoneyField, choices
+from shop.core.forms import FREE_TEXT, TEXT, MoneyField, choices
 from shop.shipping.countries import REGIONS
 
 REGION_LABELS = {"domestic": "United States", "canada": "Canada", "international": "International"}
@@ -26,7 +26,7 @@ class SettingsForm(FlaskForm):
 class ShippingMethodForm(FlaskForm):
     code = StringField("Code", filters=TEXT, description="Lower-case letters, digits and dashes; fixed once saved.",
                        validators=[Optional(), Length(max=40)])
-    name = StringField("Name", filters=TEXT, validators=[DataRequired("Enter a name."), Length(max=120)])
+    name = StringField("Name", filters=FREE_TEXT, validators=[DataRequired("Enter a name."), Length(max=120)])
     region = SelectField("Region", choices=choices((r, REGION_LABELS[r]) for r in REGIONS))
     price = MoneyField("Price (US dollars)", filters=TEXT, validators=[InputRequired("Enter the price, like 5.95.")])
     free_over = MoneyField("Free for orders over (US dollars, optional)", filters=TEXT, validators=[Optional()])

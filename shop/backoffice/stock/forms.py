@@ -5,7 +5,7 @@ from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from shop.catalogue.models import MOVEMENT_CORRECTION, MOVEMENT_DAMAGED, MOVEMENT_RECEIVED
-from shop.core.forms import TEXT, choices
+from shop.core.forms import FREE_TEXT, choices
 
 STOCK_REASONS = (
     (MOVEMENT_RECEIVED, "Received (adds copies)"),
@@ -19,5 +19,5 @@ class StockForm(FlaskForm):
     quantity = IntegerField("Copies", description="For a correction, a negative number removes copies.",
                             validators=[InputRequired("Enter how many copies."),
                                         NumberRange(-100_000, 100_000, "Enter a number of copies.")])
-    note = StringField("Note (optional)", filters=TEXT, validators=[Optional(), Length(max=500)])
+    note = StringField("Note (optional)", filters=FREE_TEXT, validators=[Optional(), Length(max=500)])
     submit = SubmitField("Record movement")

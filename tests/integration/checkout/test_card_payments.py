@@ -127,6 +127,15 @@ def test_a_double_clicked_place_order_makes_one_order_and_one_charge(client, sho
     assert _stock(book) == 4
 
 
+def test_a_checkout_token_the_browser_was_not_given_is_refused_and_nothing_is_ordered(client, shop_items, payments_on):
+    book, _ = shop_items
+    add_to_cart(client, book)
+    form, _ = checkout_page(client)
+    response = place(client, ls.card_payment_method(payments_on), form={**form, "checkout_token": "x" * 32})
+    assert response.status_code == 409 and "reload the checkout page" in response.get_json()["message"]
+    assert _orders() == []
+
+
 def test_someone_elses_confirmation_page_is_not_found(client, app, shop_items, payments_on):
     _, course = shop_items
     add_to_cart(client, course)

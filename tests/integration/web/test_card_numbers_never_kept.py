@@ -1,6 +1,7 @@
-"""No card number is ever kept: one typed where it does not belong (a caller reading theirs out into a note, an
-address, a name) is replaced before it is saved, and the scan every test ends with (tests.support.leaks) finds one
-that reached a table or a log line by any other way, and a password not hashed with Argon2id."""
+"""No card number is ever kept: one typed into free text where it does not belong (a caller reading theirs out
+into a note, an address, a name) is replaced before it is saved, and the scan every test ends with
+(tests.support.leaks) finds one that reached a table or a log line by any other way, and a password not hashed
+with Argon2id."""
 
 import logging
 

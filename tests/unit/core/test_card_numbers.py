@@ -37,3 +37,17 @@ def test_the_luhn_check():
 
 def test_anything_but_text_is_left_alone():
     assert redact_card_numbers(None) is None and redact_card_numbers(42) == 42 and redact_card_numbers("") == ""
+
+
+@pytest.mark.parametrize("text, card", [
+    ("4242 4242 4242 4242 123", "4242 4242 4242 4242"),  # the CVC after it
+    ("ref 12 4242 4242 4242 4242", "4242 4242 4242 4242"),
+    ("4242 4242 4242 4242 12 29", "4242 4242 4242 4242"),  # the expiry after it
+    ("4242  4242  4242  4242", "4242  4242  4242  4242"),
+    ("4242\u00a04242\u00a04242\u00a04242", "4242\u00a04242\u00a04242\u00a04242"),
+    ("4242.4242.4242.4242", "4242.4242.4242.4242"),
+    ("4242/4242/4242/4242", "4242/4242/4242/4242"),
+])
+def test_a_card_number_among_other_digit_groups_or_odd_separators_is_found(text, card):
+    assert card_numbers_in(text) == [card]
+    assert redact_card_numbers(text) == text.replace(card, CARD_REDACTED)
