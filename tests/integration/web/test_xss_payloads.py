@@ -50,6 +50,20 @@ class Reader:
         self.seen |= markers_in(html)
         return html
 
+    def fragments(self, url):
+        """A JSON answer's HTML fragments (the page puts them in as markup), each checked like a page; returns
+        the markers they carry."""
+        response = self.client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        parts = {key: value for key, value in response.get_json().items() if key.endswith("_html")}
+        assert parts, url
+        carried = set()
+        for key, html in parts.items():
+            assert not active_content(html), (url, key, active_content(html)[:5])
+            carried |= markers_in(html)
+        self.seen |= carried
+        return carried
+
     def pages(self, url, limit=40):
         """`url` and every further page of its list, by the pagination links (same path, a `page=` query)."""
         path, queue, done = urlsplit(url).path, [url], set()
@@ -104,6 +118,8 @@ def test_product_text_runs_nowhere_in_the_storefront_or_the_back_office(app, cli
         post_form(client, "/cart/add", {"product_id": str(product.id), "quantity": "1"},
                   page=f"/products/{product.slug}")
     visitor.check("/cart")
+    visitor.check("/checkout")
+    assert visitor.fragments("/checkout/summary?country=US")  # the cart's titles in the order summary
     assert visitor.seen == _all_markers()
 
     staff, _ = _reader(app, "admin")
@@ -162,6 +178,7 @@ def test_promotion_text_runs_nowhere_on_the_offers_page_the_cart_or_the_marketin
     visitor.check("/offers")
     post_form(client, "/cart/add", {"product_id": str(product.id), "quantity": "1"}, page=f"/products/{product.slug}")
     visitor.check("/cart")
+    assert visitor.fragments("/checkout/summary?country=US")  # the promotions' names in the order summary
     visitor.check(f"/products/{product.slug}")
     assert visitor.seen
 
