@@ -148,13 +148,15 @@ def members_csv(report: MembersReport) -> str:
     return out.getvalue()
 
 
-def _tick_step(value: float) -> int:
-    """A round whole step for a four-step axis reaching at least `value`: 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^n."""
-    needed = max(value / 4, 1)
-    magnitude = 10 ** (len(str(int(needed))) - 1)
-    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if step * magnitude >= needed and float(step * magnitude).is_integer():
-            return int(step * magnitude)
+def _tick_step(value: int) -> int:
+    """A round whole step for a four-step axis reaching at least `value`: 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^n
+    (whole numbers only: in integers throughout)."""
+    needed = max(-(-value // 4), 1)
+    magnitude = 10 ** (len(str(needed)) - 1)
+    for tenths in (10, 15, 20, 25, 30, 40, 50, 60, 80, 100):
+        step, rest = divmod(tenths * magnitude, 10)
+        if not rest and step >= needed:
+            return step
     return 10 * magnitude
 
 
@@ -164,7 +166,8 @@ def chart(report: MembersReport, width: int = 720, height: int = 260, left: int 
     axis, and a line of the MRR at month end on the right axis (in dollars)."""
     plot_w, plot_h, top_pad = width - left - right, height - bottom - 8, 8
     top_members = 4 * _tick_step(max((row.total("active") for row in report.months), default=0))
-    top_mrr = 400 * _tick_step(max((row.total("mrr_cents") for row in report.months), default=0) / 100)
+    top_mrr_cents = max((row.total("mrr_cents") for row in report.months), default=0)
+    top_mrr = 400 * _tick_step(-(-top_mrr_cents // 100))  # in cents: four steps of whole dollars
     slot = plot_w / max(1, len(report.months))
     bar = slot * 0.6
     bars, points = [], []
