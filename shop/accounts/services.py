@@ -146,18 +146,25 @@ def _tell_owner(owner: User, at_checkout: bool) -> None:
                   dedupe_key=f"registration-attempt:{owner.id}:{utcnow():%Y-%m-%d}")
 
 
+JOIN_ADDRESS_REFUSED = ("A new account cannot be made with this address here. If it is yours, log in first, "
+                        "then join; otherwise use another address.")
+
+
 def register_to_join(email: str, password: str, full_name: str, *, ip: str | None = None) -> User:
-    """The account a visitor makes on the membership's page: every field is needed there (AccountError
-    with the fields to fill); an address that has an account must log in instead."""
+    """The account a visitor makes on the membership's page: every field is needed there (AccountError with the
+    fields to fill). An address that has an account is refused (it must log in first, so a second factor is
+    asked too) only after the checks a new address meets, counted against the registration limit alike, and its
+    owner is e-mailed as on the register page: the page is no faster a way to learn who is a customer."""
     missing = {name: message for name, value, message in (
         ("email", email, "Enter your email address."), ("full_name", (full_name or "").strip(), "Enter your name."),
         ("password", password, "Choose a password for your account."),
     ) if not value}
     if missing:
         raise AccountError("Please check the form.", errors=missing, status=400)
-    if user_by_email(email) is not None:
-        raise AccountError("An account with this email already exists. Log in first, then join.", "email")
-    return register(email, password, full_name.strip(), ip=ip)
+    user = _register_or_tell_owner(normalize_email(email), password, full_name.strip(), ip=ip, at_checkout=False)
+    if user is None:
+        raise AccountError(JOIN_ADDRESS_REFUSED, "email", status=409)
+    return user
 
 
 def register_for_caller(email: str, full_name: str, *, actor: Any) -> User:

@@ -33,6 +33,7 @@ from shop.accounts.models import User
 from shop.core import audit
 from shop.core.errors import Refusal
 from shop.core.settings import get_setting
+from shop.core.text import is_whole_number
 from shop.core.timeutil import utcnow
 from shop.extensions import db
 
@@ -172,7 +173,7 @@ def verify(user: User, code: str, now: float | None = None) -> bool:
     if not is_enabled(user):
         return False
     text = "".join((code or "").split()).replace("-", "").lower()[:40]
-    if text.isdigit():
+    if is_whole_number(text):
         step = _matching_step(user.totp_secret, text, now)
         return step is not None and _take_step(user, step)
     return _use_recovery_code(user, text)
@@ -180,7 +181,7 @@ def verify(user: User, code: str, now: float | None = None) -> bool:
 
 def _matching_step(secret: str, code: str, now: float | None = None) -> int | None:
     code = "".join((code or "").split())
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not is_whole_number(code):
         return None
     totp = pyotp.TOTP(secret)
     current = totp.timecode(time.time() if now is None else now)

@@ -22,6 +22,7 @@ from shop.catalogue.models import (
     Product,
 )
 from shop.core.errors import Refusal
+from shop.core.text import is_whole_number
 from shop.extensions import db
 from shop.pricing.bundles import BundleComparison, compare_bundle
 
@@ -59,7 +60,7 @@ class ListingQuery:
         if sort not in SORTS:
             raise ListingError(f"Products cannot be sorted by {sort!r}.")
         raw_page = args.get("page") or "1"
-        if not raw_page.isdigit() or int(raw_page) < 1 or len(raw_page) > 6:
+        if not is_whole_number(raw_page) or int(raw_page) < 1 or len(raw_page) > 6:
             raise ListingError("The page number must be a whole number from 1 up.")
         q = (args.get("q") or "").strip()[:200]
         return cls(kind=kind, category=args.get("category") or None, sort=sort, q=q, page=int(raw_page))

@@ -13,13 +13,15 @@ from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from shop.core.emails import email_problem, normalize_email
-from shop.core.text import clean_stripped, redact_card_numbers
+from shop.core.text import clean_stripped, redact_card_numbers, refuse_card_numbers
 from shop.money import MoneyError, format_cents, parse_money
 
-TEXT = [clean_stripped]  # the filters of every typed field: no control characters, no surrounding spaces
+# The filters of every structured typed field (SKUs, phone numbers, cities, postal codes, codes, tracking numbers):
+# no control characters, no surrounding spaces, and a card number typed there refused with a message (rewriting
+# it would spoil the field).
+TEXT = [clean_stripped, refuse_card_numbers]
 # ... and of free text (notes, reasons, comments, descriptions, names, address lines), where a card number read out
-# by a caller or pasted by mistake may land: it is replaced before it is saved. Structured fields (SKUs, phone
-# numbers, codes, tracking numbers, e-mail addresses) are not rewritten.
+# by a caller or pasted by mistake may land: it is replaced before it is saved, and the rest of the text kept.
 FREE_TEXT = [clean_stripped, redact_card_numbers]
 MONEY_MESSAGE = "Enter an amount in dollars and cents, like 19.95."
 

@@ -20,6 +20,11 @@ def clean_stripped(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
+def is_whole_number(text: str) -> bool:
+    """Digits 0-9 only, as int() reads them: str.isdigit() also takes "²" and other digits int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def one_line(text: str | None, limit: int = 100) -> str:
     """One line of text: control characters dropped, runs of spaces and line breaks made one space."""
     cleaned = clean_text(text or "")
@@ -90,6 +95,18 @@ def _card_spans(text: str) -> list[tuple[int, int]]:
 def card_numbers_in(text: str | None) -> list[str]:
     """The card numbers in `text` (as typed, separators kept)."""
     return [text[a:b] for a, b in _card_spans(text)] if text and len(text) >= 13 else []
+
+
+CARD_REFUSED = ("That looks like a card number. Card details are typed only into the secure card box, "
+                "and the shop never keeps them.")
+
+
+def refuse_card_numbers(value: object) -> object:
+    """A structured field's filter (a phone number, a city, a code, a SKU): a card number there is refused with
+    CARD_REFUSED (a ValueError, which a form shows as the field's error) rather than rewritten."""
+    if isinstance(value, str) and 13 <= len(value) <= FREE_TEXT_LIMIT and _card_spans(value):
+        raise ValueError(CARD_REFUSED)
+    return value
 
 
 def redact_card_numbers(value: object) -> object:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.catalogue.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from shop.core.text import is_whole_number
 from shop.courses.models import PURPOSE_MATERIAL, PURPOSE_VIDEO, CourseFile, CourseModule, Lesson
 from shop.extensions import db
 from shop.web import security
@@ -64,7 +65,7 @@ def embed_url(url: str) -> str:
 def _image_source(tag: str, attribute: str, value: str) -> str | None:
     if tag != "img" or attribute != "src":
         return value
-    if value.startswith(FILE_URL_PREFIX) and value[len(FILE_URL_PREFIX):].isdigit():
+    if value.startswith(FILE_URL_PREFIX) and is_whole_number(value[len(FILE_URL_PREFIX):]):
         return value
     return None  # no images from anywhere else
 

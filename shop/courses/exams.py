@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from shop.catalogue.models import Product
 from shop.core.errors import Refusal
+from shop.core.text import is_whole_number
 from shop.core.timeutil import utcnow
 from shop.courses import certificates
 from shop.courses.models import CourseModule, Exam, ExamAllowance, ExamAttempt, ExamQuestion, Lesson
@@ -163,7 +164,7 @@ def read_answers(form: Any, attempt: ExamAttempt) -> dict[str, int]:
     answers = {}
     for question_id, option_ids in attempt.layout:
         raw = form.get(f"q{question_id}", "")
-        if raw.isascii() and raw.isdigit() and int(raw) in option_ids:  # "²" is a digit, not a number
+        if is_whole_number(raw) and int(raw) in option_ids:  # "²" is a digit, not a number
             answers[str(question_id)] = int(raw)
     return answers
 

@@ -11,6 +11,7 @@ import logging
 
 from sqlalchemy import select
 
+from shop.core.text import is_whole_number
 from shop.extensions import db
 from shop.membership import sync
 from shop.membership.models import ENDED, Membership
@@ -73,7 +74,7 @@ def _membership(subscription_id: str | None, metadata: dict[str, str]) -> Member
     """By subscription id; or, when our own call's answer was lost, by the membership id we sent along.
     Locked for the rest of the transaction (PostgreSQL; SQLite has a single writer anyway)."""
     membership = sync.by_subscription(subscription_id, for_update=True)
-    if membership is None and metadata.get("membership_id", "").isdigit() \
+    if membership is None and is_whole_number(metadata.get("membership_id", "")) \
             and int(metadata["membership_id"]) < 2**31:
         membership = db.session.scalar(select(Membership).where(Membership.id == int(metadata["membership_id"]))
                                        .with_for_update(of=Membership))

@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from shop.core.text import is_whole_number
 from shop.extensions import db
 from shop.membership import events as membership_events
 from shop.orders import services as orders
@@ -242,7 +243,7 @@ def handle_event(event: Event) -> str:
 
 def _order_id_from_metadata(intent: Intent) -> int | None:
     value = intent.metadata.get("order_id", "")
-    return int(value) if value.isdigit() and db.session.get(Order, int(value)) else None
+    return int(value) if is_whole_number(value) and db.session.get(Order, int(value)) else None
 
 
 def _adopt(order_id: int, intent: Intent) -> Payment:

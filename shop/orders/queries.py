@@ -20,7 +20,7 @@ from sqlalchemy.orm import load_only
 from shop.accounts.models import ROLE_CUSTOMER, User
 from shop.catalogue.models import Product
 from shop.core.errors import Refusal
-from shop.core.text import like_pattern
+from shop.core.text import is_whole_number, like_pattern
 from shop.core.timeutil import local_midnight
 from shop.extensions import db
 from shop.orders.models import (
@@ -104,7 +104,7 @@ def _optional_id(text: str | None, field_name: str, message: str) -> int | None:
     text = (text or "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 9:
+    if not is_whole_number(text) or len(text) > 9:
         raise FilterError(message, field_name)
     return int(text)
 

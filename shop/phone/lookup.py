@@ -10,7 +10,7 @@ from shop.accounts.addresses import default_address
 from shop.accounts.models import User
 from shop.catalogue import search
 from shop.catalogue.models import KIND_MEMBERSHIP, Product
-from shop.core.text import like_pattern, one_line
+from shop.core.text import is_whole_number, like_pattern, one_line
 from shop.extensions import db
 from shop.orders.models import CHANNEL_PHONE, Order
 from shop.phone.models import CallLogEntry
@@ -125,7 +125,7 @@ def find_callers(text: str | None, limit: int = 8) -> list[Caller]:
 def caller_by_key(key: str | None) -> Caller | None:
     """The Caller a search result's key names, read again from the database; None if it is not there."""
     kind, _, number = (key or "").partition(":")
-    if not number.isdigit() or len(number) > 10:
+    if not is_whole_number(number) or len(number) > 10:
         return None
     row_id = int(number)
     if kind == "user":

@@ -11,6 +11,7 @@ from shop.accounts.access import ANY_ROLE, role_required
 from shop.checkout import membership_offer
 from shop.core.errors import Refusal
 from shop.core.forms import ConfirmForm
+from shop.core.text import is_whole_number
 from shop.core.timeutil import local_today, to_shop_time
 from shop.membership import emails, plan, queries, signup
 from shop.membership import manage as changes
@@ -70,7 +71,7 @@ def join():
             return _fail(ratelimit.CARD_REFUSED, status=429)
         shown = form.shown_cents.data or ""
         outcome = membership_offer.join(user, form.payment_method_id.data.strip(), code=form.code.data or "",
-                                        shown_cents=int(shown) if shown.isdigit() else None)
+                                        shown_cents=int(shown) if is_whole_number(shown) else None)
     except Refusal as refusal:
         return _fail(refusal.message, refusal.field_errors(), refusal.status)
     return _answer(outcome)

@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from shop.core.errors import Refusal
-from shop.core.text import one_line
+from shop.core.text import is_whole_number, one_line
 
 MAX_PAGE = 1_000_000
 
@@ -15,7 +15,7 @@ MAX_PAGE = 1_000_000
 def page_arg(name: str = "page") -> int:
     """The page number in the query string (1 for anything that is not a sensible whole number)."""
     value = request.args.get(name, "1")
-    return int(value) if value.isdigit() and 1 <= int(value) <= MAX_PAGE else 1
+    return int(value) if is_whole_number(value) and 1 <= int(value) <= MAX_PAGE else 1
 
 
 def text_arg(name: str, limit: int = 200) -> str:
@@ -62,4 +62,4 @@ MAX_ID = 2**31 - 1  # the largest id a database integer column holds
 def record_id(text: object) -> int | None:
     """A record id from a form or query string: digits within a database integer, else None (a 404)."""
     value = str(text or "").strip()
-    return int(value) if value.isdigit() and len(value) <= 10 and 0 < int(value) <= MAX_ID else None
+    return int(value) if is_whole_number(value) and len(value) <= 10 and 0 < int(value) <= MAX_ID else None

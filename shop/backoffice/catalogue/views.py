@@ -17,6 +17,7 @@ from shop.catalogue.admin import KIND_FIELDS, CatalogueError
 from shop.catalogue.models import KIND_BOOK, KIND_COMBO, KIND_COURSE, KIND_LABELS, KINDS, Category
 from shop.core import audit, storage
 from shop.core.forms import ConfirmForm, choices
+from shop.core.text import is_whole_number
 from shop.extensions import db
 from shop.web.helpers import attach, current_actor, page_arg, text_arg
 
@@ -214,9 +215,9 @@ def reorder_products():
         abort(400, description="Your form expired. Reload the page and try again.")
     positions = {}
     for key, value in request.form.items():
-        if key.startswith("position-") and key[9:].isdigit() and len(key) < 20:
+        if key.startswith("position-") and is_whole_number(key[9:]) and len(key) < 20:
             value = value.strip()
-            if not value.lstrip("-").isdigit() or abs(int(value)) > 9999:
+            if not is_whole_number(value.lstrip("-")) or abs(int(value)) > 9999:
                 flash(f"Positions are whole numbers from -9999 to 9999; “{value[:20]}” is not.", "error")
                 return redirect(_products_url()), 303
             positions[int(key[9:])] = int(value)

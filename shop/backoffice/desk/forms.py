@@ -13,6 +13,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from shop.core.forms import FREE_TEXT, TEXT, MoneyField, choices
+from shop.core.text import is_whole_number
 from shop.orders.editing import NOTE_MAX
 from shop.orders.fulfilment import CARRIER_MAX, TRACKING_MAX
 from shop.orders.refunds import REASON_MAX
@@ -113,7 +114,7 @@ def line_quantities(form_data, prefix, line_ids):
         text = (form_data.get(name) or "").strip()
         if not text:
             continue
-        if not text.isdigit() or int(text) > MAX_UNITS:
+        if not is_whole_number(text) or int(text) > MAX_UNITS:
             errors[name] = "Enter a whole number of copies, 0 or more."
             continue
         quantities[line_id] = int(text)

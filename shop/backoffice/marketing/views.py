@@ -9,6 +9,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from shop.backoffice.marketing import bp, forms
 from shop.catalogue.models import Category, Product
 from shop.core import audit
+from shop.core.text import is_whole_number
 from shop.core.timeutil import to_local, utcnow
 from shop.extensions import db
 from shop.pricing.promotions import STACKING_RULES
@@ -86,7 +87,7 @@ def _save(form, promotion=None):
             flash(f"Created {promotion.name} as a draft. Preview it, then activate it.", "success")
         else:
             raw = (form.version_id.raw_data or [""])[0]  # as posted: never the version loaded just now
-            version = int(raw) if raw.isdigit() and len(raw) < 10 else -1
+            version = int(raw) if is_whole_number(raw) and len(raw) < 10 else -1
             services.update(promotion, form.to_input(), _tz(), version)
             flash(f"Saved {promotion.name}.", "success")
     except services.StaleEdit as error:

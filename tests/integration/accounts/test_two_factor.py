@@ -260,3 +260,13 @@ def test_the_requirement_is_off_until_an_admin_turns_it_on(app, client):
     assert not two_factor.required_for(staff) and not two_factor.setup_needed(staff)
     log_in(client, staff.email, DEFAULT_PASSWORD)
     assert client.get("/backoffice/orders").status_code == 200
+
+
+def test_a_code_of_digits_other_than_0_to_9_is_a_wrong_code_not_a_server_error(app, client):
+    user = UserFactory(role="staff")
+    enable(user)
+    log_in(client, user.email, DEFAULT_PASSWORD)
+    for code in ("²²²²²²", "١٢٣٤٥٦", "１２３４５６"):
+        response = second_step(client, code)
+        assert response.status_code in (403, 422), (code, response.status_code)
+        assert client.get("/backoffice/").status_code == 302  # still nobody logged in

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from shop.extensions import db
+from shop.mail.models import OutboxMessage
 from shop.membership import queries
 from shop.membership.models import Membership
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, ProductFactory, UserFactory
@@ -50,6 +51,25 @@ def test_a_visitor_who_leaves_the_account_fields_empty_is_told_what_to_fill(clie
     assert answer.status_code == 400
     assert set(answer.get_json()["errors"]) == {"email", "full_name", "password"}
     assert db.session.scalar(select(Membership)) is None
+
+
+def test_an_address_with_an_account_is_refused_and_its_owner_mailed_counted_like_a_new_account(client, plan,
+                                                                                                  payments_on):
+    UserFactory(email="taken@example.com")
+    card = ls.card_payment_method(payments_on)
+    taken = _join(client, card, email="taken@example.com", full_name="Someone", password="a long enough password")
+    assert taken.status_code == 409 and "log in first" in taken.get_json()["message"].lower()
+    assert "already exists" not in taken.get_json()["message"]
+    assert db.session.scalar(select(Membership)) is None
+    [mail] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == "taken@example.com")).all()
+    assert mail.subject == "Someone tried to register with your e-mail address"
+    for n in range(9):  # the registration limit (10 an hour per network) counts the taken address too
+        _join(app_client := client.application.test_client(), card, email=f"new{n}@example.com", full_name="N",
+              password="a long enough password")
+        assert app_client.get("/account").status_code == 200
+    refused = _join(client.application.test_client(), card, email="taken@example.com", full_name="Someone",
+                    password="a long enough password")
+    assert refused.status_code == 429
 
 
 def test_a_declined_card_answers_402_with_the_banks_message(client, plan, payments_on):

@@ -115,6 +115,17 @@ def test_line_refunds_give_back_what_was_paid_per_unit_to_the_cent(app):
     assert too_many.status_code in (409, 422)
 
 
+def test_a_unit_count_typed_as_a_superscript_or_other_non_ascii_digit_is_refused_with_a_message(app):
+    order = quick_order(payment_method="check", lines=[{"kind": "book", "unit_price_cents": 999, "quantity": 3,
+                                                        "is_physical": True}])
+    client, _ = logged_in(app)
+    for units in ("²", "١"):
+        response = post_page_form(client, refund_url(order), {"mode": "lines", f"refund-qty-{order.lines[0].id}": units,
+                                                              "reason": "returned"})
+        assert response.status_code == 422 and "whole number" in response.get_data(as_text=True)
+    assert fresh(order).refunded_cents == 0
+
+
 def test_a_refund_form_sent_twice_refunds_once(app, payments_on):
     order, _ = web_order(app, payments_on, copies=1)
     client, _ = logged_in(app)

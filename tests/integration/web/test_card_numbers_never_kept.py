@@ -1,5 +1,6 @@
 """No card number is ever kept: one typed into free text where it does not belong (a caller reading theirs out
-into a note, an address, a name) is replaced before it is saved, and the scan every test ends with
+into a note, an address, a name) is replaced before it is saved, one typed into a structured field (a phone
+number, a city, a postal code) is refused with a message, and the scan every test ends with
 (tests.support.leaks) finds one that reached a table or a log line by any other way, and a password not hashed
 with Argon2id."""
 
@@ -7,14 +8,14 @@ import logging
 
 from sqlalchemy import update
 
-from shop.accounts.models import User
+from shop.accounts.models import Address, User
 from shop.core.text import CARD_REDACTED
 from shop.extensions import db
 from shop.orders.models import OrderEvent
-from tests.factories import UserFactory
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.support import leaks
 from tests.support.desk_helpers import DESK, logged_in, page, post_page_form, quick_order
-from tests.support.forms import post_form
+from tests.support.forms import log_in, post_form
 
 CARD = "4242 4242 4242 4242"
 
@@ -57,3 +58,17 @@ def test_the_scan_finds_a_card_number_in_a_log_line(app):
     logging.getLogger("shop.anything").warning("payment failed for card 4000 0566 5566 5556")
     found = leaks.findings()
     assert found == ["card number in a log line: payment failed for card 4000 0566 5566 5556"]
+
+
+def test_a_card_number_typed_as_a_phone_number_or_a_city_is_refused_with_a_message_and_nothing_saved(app):
+    user = UserFactory()
+    client = app.test_client()
+    log_in(client, user.email, DEFAULT_PASSWORD)
+    address = {"name": "Pat Doe", "line1": "1 Main St", "city": "Portland", "postal_code": "04101",
+               "country": "US"}
+    for field in ("phone", "city", "region", "postal_code"):
+        response = post_page_form(client, "/account/addresses", {**address, field: CARD},
+                                  page_url="/account/addresses/new")
+        assert response.status_code == 422, field
+        assert "secure card box" in response.get_data(as_text=True)
+    assert db.session.execute(db.select(db.func.count()).select_from(Address)).scalar() == 0

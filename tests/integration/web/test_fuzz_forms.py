@@ -11,10 +11,15 @@ the session).
 
 import pytest
 
-from shop.accounts import tokens
+from shop.accounts import tokens, two_factor
 from shop.catalogue.models import Product
+from shop.core.timeutil import utcnow
+from shop.courses.models import ExamAttempt
 from shop.extensions import db
+from shop.orders.models import Order
+from shop.promotions.models import Promotion
 from shop.shipping import services as shipping
+from shop.shipping.models import ShippingMethod
 from tests.factories import (
     BookFactory,
     MemberFactory,
@@ -26,6 +31,7 @@ from tests.factories import (
     exam_for,
     grant_course,
 )
+from tests.support.desk_helpers import web_order
 from tests.support.fuzzing import EXAMPLES, NAME, PASSWORD, WORDS, Fuzzer, fuzz, fuzz_form
 
 
@@ -202,3 +208,57 @@ def test_phone_membership_start_refuses_a_nul_byte(app, payments_on):
     answer = fuzzer.post("/backoffice/members/new/start",
                          {"user_id": [str(caller.id)], "payment_method_id": ["pm\x00"]})
     assert answer.status_code == 400 and "card details" in answer.get_data(as_text=True)
+
+
+# ---- the order desk, shipping methods, promotion edits, learners, evaluations, two-factor -------
+
+def test_fuzzed_order_desk_forms_never_fail_nor_change_the_order_when_refused(app, payments_on):
+    fuzzer, _ = _as(app, "admin")
+    order, _ = web_order(app, payments_on, copies=2)
+    base, unchanged = f"/backoffice/orders/{order.number}", _row(Order, order.id)
+    _reached(fuzz_form(fuzzer, f"{base}/notes", base, snapshot=unchanged))
+    _reached(fuzz_form(fuzzer, f"{base}/edit", snapshot=unchanged))
+    _reached(fuzz_form(fuzzer, f"{base}/ship", snapshot=unchanged))
+    for action in ("refund", "cancel"):  # each on an order of its own: a refund or a cancellation may end it
+        order, _ = web_order(app, payments_on, copies=1, email=f"{action}@example.com")
+        _reached(fuzz_form(fuzzer, f"/backoffice/orders/{order.number}/{action}",
+                           overrides={"reauth_password": PASSWORD}, snapshot=_row(Order, order.id)))
+
+
+def test_fuzzed_shipping_method_and_promotion_edit_forms_never_fail_nor_change_them_when_refused(app):
+    fuzzer, _ = _as(app, "admin")
+    shipping.seed_defaults()
+    db.session.commit()
+    _reached(fuzz_form(fuzzer, "/backoffice/settings/shipping/new"))
+    method = db.session.scalars(db.select(ShippingMethod)).first()
+    _reached(fuzz_form(fuzzer, f"/backoffice/settings/shipping/{method.id}", snapshot=_row(ShippingMethod, method.id)))
+    ProductFactory()
+    promotion = PromotionFactory()
+    _reached(fuzz_form(fuzzer, f"/marketing/promotions/{promotion.id}/edit", snapshot=_row(Promotion, promotion.id)))
+
+
+def test_fuzzed_learner_forms_never_fail(app):
+    fuzzer, _ = _as(app, "admin")
+    learner = UserFactory()
+    course, _ = course_with_lessons(lessons=1)
+    _reached(fuzz_form(fuzzer, f"/backoffice/courses/learners/{learner.id}/grant",
+                       f"/backoffice/courses/learners/{learner.id}"))
+    _reached(fuzz_form(fuzzer, "/backoffice/courses/signature"))
+
+
+def test_fuzzed_course_evaluation_never_fails(app):
+    fuzzer, user = _as(app, "customer")
+    course, _ = course_with_lessons(lessons=1)
+    exam_for(course, questions=1, requires_all_lessons=False)
+    grant_course(user, course)
+    db.session.add(ExamAttempt(user_id=user.id, product_id=course.id, number=1, layout=[], submitted_at=utcnow(),
+                               score_percent=100, passed=True))
+    db.session.commit()
+    statuses = fuzz_form(fuzzer, f"/my/courses/{course.slug}/evaluation")
+    assert sum(statuses.values()) >= EXAMPLES  # kept once: after the first good one, the page sends back
+
+
+def test_fuzzed_two_factor_setup_never_fails(app):
+    fuzzer, user = _as(app, "staff")
+    two_factor.begin_setup(user)
+    _reached(fuzz_form(fuzzer, "/account/two-factor/setup"))

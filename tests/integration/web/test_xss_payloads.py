@@ -5,7 +5,7 @@ every e-mail's HTML carry nothing that could run (`active_content`), and each te
 reached the pages it checked (their markers are there, as text), so none passes by not showing the text.
 """
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from shop.extensions import db
 from shop.mail.models import OutboxMessage
@@ -26,7 +26,7 @@ from tests.factories import (
     exam_for,
     grant_course,
 )
-from tests.support.forms import log_in, post_form, soup
+from tests.support.forms import csrf_token, log_in, post_form, soup
 from tests.support.xss import PAYLOADS, active_content, markers_in
 
 COUNT = len(PAYLOADS)
@@ -189,6 +189,28 @@ def test_promotion_text_runs_nowhere_on_the_offers_page_the_cart_or_the_marketin
         marketer.check(f"/marketing/promotions/{promotion.id}/edit")
     marketer.check("/marketing/performance")
     assert marketer.seen == _all_markers()
+
+
+def test_titles_and_offer_names_run_nowhere_in_the_phone_orders_saved_summary(app):
+    """The phone order page saves its details as staff type and puts the answer's order summary in as markup."""
+    products = [ProductFactory(title=f"T{n} {_payload(n)}"[:200], sku=f"XSS-{n:03d}") for n in range(COUNT // 10)]
+    for n in range(COUNT // 10, COUNT):
+        PromotionFactory(name=f"P{n} {_payload(n)}"[:120], basis_points=10 + n % 50)
+    staff, _ = _reader(app, "staff")
+    draft, token = "", csrf_token(staff.client.get("/backoffice/phone/new").get_data(as_text=True))
+    for product in products:
+        added = staff.client.post("/backoffice/phone/draft/items", data={
+            "item": product.sku, "quantity": "1", "draft": draft, "csrf_token": token})
+        assert added.status_code in (302, 303), added.status_code
+        draft = parse_qs(urlsplit(added.headers["Location"]).query)["draft"][0]
+    page = staff.client.get(f"/backoffice/phone/new?draft={draft}").get_data(as_text=True)
+    saved = staff.client.post("/backoffice/phone/draft/details", headers={"Accept": "application/json"}, data={
+        "draft": draft, "csrf_token": csrf_token(page), "ship_country": "US", "payment": "card",
+        "call_notes": _payload(0)})
+    assert saved.status_code == 200, saved.get_data(as_text=True)[:500]
+    summary = saved.get_json()["summary_html"]
+    assert not active_content(summary), active_content(summary)[:5]
+    assert markers_in(summary) == _all_markers()
 
 
 # ---- customers' names and addresses, and staff's call notes -------------------------------------

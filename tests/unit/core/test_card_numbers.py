@@ -3,7 +3,15 @@ Luhn check) and replaced, so that none typed into a note, an address or a name i
 
 import pytest
 
-from shop.core.text import CARD_REDACTED, card_numbers_in, is_card_number, luhn_valid, redact_card_numbers
+from shop.core.text import (
+    CARD_REDACTED,
+    card_numbers_in,
+    is_card_number,
+    is_whole_number,
+    luhn_valid,
+    redact_card_numbers,
+    refuse_card_numbers,
+)
 
 CARDS = ["4242424242424242", "4242 4242 4242 4242", "4000-0566-5566-5556", "5555555555554444", "2223003122003222",
          "378282246310005", "3714 496353 98431", "6011111111111117", "3566002020360505", "30569309025904",
@@ -56,3 +64,20 @@ def test_a_card_number_among_other_digit_groups_or_odd_separators_is_found(text,
 def test_text_longer_than_any_field_takes_is_left_for_its_length_check_to_refuse():
     huge = "4 " * 60_000 + "4242 4242 4242 4242"
     assert redact_card_numbers(huge) is huge
+
+
+@pytest.mark.parametrize("text", ["4242 4242 4242 4242", "4111111111111111", "call 5555-5555-5555-4444 back"])
+def test_a_structured_field_refuses_a_card_number_with_a_message(text):
+    with pytest.raises(ValueError, match="secure card box"):
+        refuse_card_numbers(text)
+
+
+@pytest.mark.parametrize("text", ["207 555 0142", "+1 (800) 741-5716", "04101-1234", "SW1A 1AA", None, 12])
+def test_a_structured_field_keeps_what_is_not_a_card_number(text):
+    assert refuse_card_numbers(text) == text
+
+
+@pytest.mark.parametrize("text, whole", [("0", True), ("120", True), ("", False), ("²", False), ("١٢٣", False),
+                                         ("１２", False), ("-1", False), ("1.5", False), (" 1", False)])
+def test_a_whole_number_is_digits_0_to_9_only(text, whole):
+    assert is_whole_number(text) is whole
