@@ -16,10 +16,12 @@ from shop.accounts import (
     loader,  # noqa: F401  (Flask-Login's user loader)
 )
 from shop.accounts import views as account_views
+from shop.backoffice.articles import views as office_articles
 from shop.backoffice.calls import views as calls
 from shop.backoffice.catalogue import views as office_catalogue
 from shop.backoffice.courses import views as office_courses
 from shop.backoffice.desk import views as desk
+from shop.backoffice.directory import views as office_directory
 from shop.backoffice.marketing import views as marketing
 from shop.backoffice.members import views as members
 from shop.backoffice.phone import views as phone
@@ -33,21 +35,26 @@ from shop.mail import views as dev_mail
 from shop.payments import stripe_gateway
 from shop.storefront import (
     account,
+    articles,
     cart,
     catalogue,
     certificates,
     checkout,
+    directory,
     learning,
     membership,
     pages,
     payment_link,
+    seo,
 )
 from shop.web import errors, pagecache, security
 
 ROOT = Path(__file__).resolve().parent.parent
-STOREFRONT = (catalogue, pages, cart, checkout, account, payment_link, learning, certificates, membership)
+STOREFRONT = (catalogue, pages, cart, checkout, account, payment_link, learning, certificates, membership, articles,
+              directory,
+              seo)
 BACK_OFFICE = (office_reports, phone, calls, desk, office_catalogue, office_courses, stock, users, office_settings,
-               marketing, members)
+               marketing, office_articles, members, office_directory)
 assert models  # every model is registered with the metadata (migrations compare against it)
 
 

@@ -9,10 +9,13 @@ from datetime import timedelta
 import click
 from flask import Flask, current_app
 
+from shop import demo
 from shop.accounts import admin as users_admin
 from shop.accounts import ratelimit
 from shop.accounts.models import ROLES
 from shop.catalogue import seeding
+from shop.content import demo_articles, demo_directory
+from shop.core.errors import Refusal
 from shop.courses import demo_content
 from shop.extensions import db
 from shop.mail import outbox, worker
@@ -24,7 +27,8 @@ from shop.shipping import services as shipping_services
 def init_app(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo():
-        """Load the demo catalogue (safe to run again: nothing is duplicated)."""
+        """Load the demo catalogue, and in development the demo accounts, promotions and customer's order
+        (safe to run again: nothing is duplicated)."""
         result = seeding.load_demo(current_app.config["MEDIA_ROOT"])
         shipping_services.seed_defaults()
         click.echo(f"Demo catalogue ready: {result['products']} products in {result['categories']} categories "
@@ -32,6 +36,10 @@ def init_app(app: Flask) -> None:
         content = demo_content.load_course_content()
         click.echo(f"Demo course content ready: {content['courses']} courses filled with {content['lessons']} "
                    f"lessons, {content['questions']} exam questions and {content['approvals']} approvals added.")
+        click.echo(f"Demo articles ready: {demo_articles.load_demo_articles()} added.")
+        listed = demo_directory.load_demo_directory(current_app.config["SHOP_TIMEZONE"])
+        click.echo(f"Demo directory ready: {listed} listings added.")
+        _seed_demo_people(current_app.config)
 
     @app.cli.command("seed-bulk")
     @click.option("--products", "count", type=click.IntRange(1, 1_000_000), required=True,
@@ -93,3 +101,20 @@ def init_app(app: Flask) -> None:
         redacted = outbox.redact_sent(timedelta(days=current_app.config["OUTBOX_RETENTION_DAYS"]))
         db.session.commit()
         click.echo(f"{pruned} old attempts deleted; {redacted} sent e-mails emptied of their links.")
+
+
+def _seed_demo_people(config):
+    """The demo accounts, promotions and the customer's order: development only, printed for `make run`."""
+    if not demo.is_development(config):
+        click.echo("Demo accounts and promotions are made only in development (SHOP_CONFIG=development).")
+        return
+    try:
+        seeded = demo.seed(development=True, timezone=config["SHOP_TIMEZONE"])
+    except Refusal as error:  # a service refused (a demo row changed by hand into something it cannot use)
+        details = "; ".join(error.field_errors().values())
+        raise click.ClickException(f"The demo could not be seeded: {error.message} {details}".strip()) from None
+    except LookupError as error:  # the demo catalogue lacks a product the demo needs
+        raise click.ClickException(f"The demo could not be seeded: {error}") from None
+    base_url = (config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    for line in demo.summary_lines(seeded, base_url, config["SHOP_TIMEZONE"]):
+        click.echo(line)

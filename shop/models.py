@@ -1,8 +1,10 @@
 """Every model, imported in one place so that Alembic and the app see the whole schema."""
 
+from shop.accounts.consent import MarketingConsent
 from shop.accounts.models import Address, AuthAttempt, Licence, User
 from shop.cart.models import Cart, CartItem
 from shop.catalogue.models import Category, ComboComponent, Product, ProductImage, StockMovement
+from shop.content.models import Article, ArticleProduct, Listing, ListingModality
 from shop.core.models import AuditEntry, ShopSetting
 from shop.courses.models import (
     Approval,
@@ -55,5 +57,6 @@ __all__ = [
     "ProcessedEvent", "Product", "ProductImage", "Promotion", "PromotionCategory", "PromotionCode",
     "PromotionCustomer", "PromotionProduct", "PromotionRedemption", "Refund", "RefundLine", "Shipment",
     "ShipmentLine", "ShippingMethod", "ShopSetting", "StockMovement", "StockReservation", "User",
-    "BillingCustomer", "Dispute", "Membership", "MembershipInvoice",
+    "BillingCustomer", "Dispute", "Membership", "MembershipInvoice", "Article", "ArticleProduct",
+    "Listing", "ListingModality", "MarketingConsent",
 ]

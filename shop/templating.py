@@ -83,8 +83,11 @@ OFFICE_NAV = (
     ("reports.sales", "Sales", (ROLE_STAFF, ROLE_MARKETING)),
     ("catalogue_admin.products", "Catalogue", (ROLE_MARKETING,)),
     ("courses_admin.index", "Courses", (ROLE_STAFF,)),
+    ("directory_admin.index", "Directory", (ROLE_STAFF,)),
     ("stock.books", "Stock", (ROLE_STAFF,)),
     ("marketing.promotions", "Promotions", (ROLE_MARKETING,)),
+    ("articles_admin.index", "Articles", (ROLE_MARKETING,)),
+    ("marketing.consents", "Mailing list", (ROLE_MARKETING,)),
     ("users.index", "Users", (ROLE_ADMIN,)),
     ("settings.index", "Settings", (ROLE_ADMIN,)),
 )

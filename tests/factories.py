@@ -1,11 +1,13 @@
 """factory_boy factories for test data. They commit, so every test sees what a request would see."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from shop.catalogue.models import Category, ComboComponent, Product, ProductImage, StockMovement
+from shop.content.models import Article
 from shop.extensions import db
 
 
@@ -178,7 +180,6 @@ class AddressFactory(BaseFactory):
 
 
 # --- promotions (appended by the promotions work) ---
-from datetime import timedelta  # noqa: E402
 
 from shop.promotions.models import (  # noqa: E402
     ROLE_BUNDLE,
@@ -393,3 +394,19 @@ class MembershipInvoiceFactory(BaseFactory):
     period_start = factory.LazyAttribute(lambda o: o.membership.started_at)
     period_end = factory.LazyAttribute(lambda o: o.membership.current_period_end)
     paid_at = factory.LazyAttribute(lambda o: o.membership.started_at)
+
+
+class ArticleFactory(BaseFactory):
+    """A published article (publish_at a day ago) unless state/publish_at say otherwise."""
+
+    class Meta:
+        model = Article
+
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    title = factory.Sequence(lambda n: f"Article number {n}")
+    summary = "What this article is about."
+    body_md = "Some **text**."
+    body_html = "<p>Some <strong>text</strong>.</p>"
+    author_name = "Mary Sanderson"
+    state = "published"
+    publish_at = factory.LazyFunction(lambda: utcnow() - timedelta(days=1))

@@ -8,13 +8,15 @@ test can show that the payload reached the page it checks.
 
 `active_content(html)` parses the page as a browser does (html5lib: comments, CDATA, duplicate attributes and
 raw-text elements as the HTML standard says) and lists what in it could run a visitor's script: a <script> that
-is not one of the shop's own files, an `on*=` attribute, a URL attribute with a `javascript:`, `vbscript:` or
-`data:` (other than an image) scheme, an element that loads or embeds other documents (iframe other than the
-course video hosts, object, embed, base, meta refresh), or CSS with `expression(` or a script URL. The shop's
-pages carry none of these by design (the Content-Security-Policy forbids inline script), so any one found is
-the payload getting through.
+is not one of the shop's own files (but for a JSON-LD data block: a `<script type="application/ld+json">` whose
+text is JSON is never run; one a payload cut short is no longer JSON, and is flagged), an `on*=` attribute, a URL
+attribute with a `javascript:`, `vbscript:` or `data:` (other than an image) scheme, an element that loads or
+embeds other documents (iframe other than the course video hosts, object, embed, base, meta refresh), or CSS with
+`expression(` or a script URL. The shop's pages carry none of these by design (the Content-Security-Policy forbids
+inline script), so any one found is the payload getting through.
 """
 
+import json
 import re
 
 from bs4 import BeautifulSoup
@@ -137,12 +139,23 @@ def _urls(attribute: str, value: str) -> list[str]:
     return re.split(r";", value) if attribute == "values" else value.split(",") if attribute == "srcset" else [value]
 
 
+def _is_json_ld(tag) -> bool:
+    """A `<script type="application/ld+json">` (no src) whose text is JSON: a data block, which browsers never run."""
+    if (tag.get("type") or "").strip().lower() != "application/ld+json" or tag.has_attr("src"):
+        return False
+    try:
+        json.loads(tag.string or "")
+    except ValueError:
+        return False
+    return True
+
+
 def active_content(html: str) -> list[str]:
     """Everything in `html` that could run a script or load a document a visitor did not ask for."""
     found = []
     for tag in BeautifulSoup(html, "html5lib").find_all(True):
         name = tag.name.lower()
-        if name == "script" and not _OWN_SCRIPT.match(tag.get("src") or ""):
+        if name == "script" and not _OWN_SCRIPT.match(tag.get("src") or "") and not _is_json_ld(tag):
             found.append(f"script: {str(tag)[:120]}")
         if name in _NEVER:
             found.append(f"<{name}>: {str(tag)[:120]}")

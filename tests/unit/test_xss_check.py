@@ -39,3 +39,25 @@ def test_the_shops_own_scripts_and_video_frames_are_not_flagged():
             '<iframe src="https://player.vimeo.com/video/1" title="Lesson video"></iframe>'
             '<a href="/products/x">x</a><img src="data:image/png;base64,AAAA" alt="QR code">')
     assert active_content(page) == []
+
+
+def test_a_json_ld_data_block_is_not_active_content():
+    page = ('<head><script type="application/ld+json">{"@type":"Product","name":"A \\u003c/script\\u003e title"}'
+            '</script><script type=" Application/LD+JSON ">[{"@type":"BreadcrumbList"}]</script></head>')
+    assert active_content(page) == []
+
+
+def test_any_other_script_is_still_flagged_json_ld_or_not():
+    scripts = [
+        '<script type="application/ld+json">{"name":"</script><script>alert(1)</script>"}</script>',  # broken out
+        '<script type="application/ld+json">alert(1)</script>',  # not JSON
+        '<script type="application/ld+json"></script>',
+        '<script type="application/ld+json" src="https://evil.test/x.js"></script>',
+        '<script type="text/javascript">{"name": "x"}</script>',  # JSON, but a script a browser runs
+        '<script type="module">{}</script>',
+        '<script>{"name": "x"}</script>',
+        '<script type="application/json">alert(1)</script><script>alert(2)</script>',
+    ]
+    assert [s for s in scripts if not any(f.startswith("script:") for f in active_content(s))] == []
+    broken = active_content(scripts[0])
+    assert len([f for f in broken if f.startswith("script:")]) == 2  # the cut-short block and the one after it

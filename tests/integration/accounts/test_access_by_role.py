@@ -31,6 +31,12 @@ PUBLIC = frozenset({
     # storefront
     "catalogue.home", "catalogue.catalogue", "catalogue.search", "catalogue.product", "catalogue.offers",
     "catalogue.media", "pages.page",
+    # what search engines read: the sitemap and robots.txt
+    "seo.sitemap", "seo.robots",
+    # the publisher's articles and their feed (only published ones are shown)
+    "articles.index", "articles.article", "articles.atom_feed",
+    # "Find a professional": the search, approved listings, and their contact form
+    "directory.search", "directory.listing", "directory.contact",
     # cart and checkout (guests may buy), the order confirmation and Stripe's webhook (signed, not logged in)
     "cart.view", "cart.add", "cart.update", "cart.remove", "cart.apply_code", "cart.remove_code",
     "checkout.checkout", "checkout.summary", "checkout.place", "checkout.confirm", "checkout.thanks",
@@ -42,6 +48,8 @@ PUBLIC = frozenset({
     "accounts.reset_password", "accounts.verify_email",
     # the login's second step: it serves only the login its session holds (password already right)
     "accounts.login_two_factor",
+    # the unsubscribe link of every marketing e-mail: one click withdraws, no login; the signed token is the key
+    "my_account.unsubscribe",
     # a phone order's payment link: the caller pays on our page; the signed, single-use token is the key
     "payment_links.page", "payment_links.pay", "payment_links.confirm",
     # a course's pages, lessons, files and exam, and a certificate's PDF: each checks that this signed-in

@@ -32,6 +32,10 @@ PUBLIC_ARGUMENTS = {
     "static", "catalogue.media", "catalogue.product", "pages.page", "certificates.public_page",
     "accounts.reset_password", "accounts.verify_email", "dev_mail.message", "certificates.remove_licence",
     "payment_links.page", "payment_links.pay", "payment_links.confirm",
+    # public pages by their slug: a published article, an approved listing and its contact form
+    "articles.article", "directory.listing", "directory.contact",
+    # the unsubscribe link of marketing e-mails: the signed token is the key
+    "my_account.unsubscribe",
 }
 
 
