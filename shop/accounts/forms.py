@@ -5,6 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from shop.accounts.addresses import ADDRESS_FIELDS
+from shop.accounts.consent import BOX_LABEL
 from shop.core.emails import normalize_email
 from shop.core.forms import FREE_TEXT, TEXT, EmailAddress, choices
 from shop.shipping.countries import country_choices
@@ -31,6 +32,7 @@ class RegisterForm(FlaskForm):
     email = _email_field()
     password = PasswordField("Password", description="At least 10 characters. A few words in a row work well.",
                              validators=[InputRequired("Choose a password."), Length(max=1000)])
+    marketing_consent = BooleanField(BOX_LABEL, default=False)  # unticked unless the visitor ticks it
     submit = SubmitField("Register")
 
 

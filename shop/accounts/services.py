@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from shop.accounts import emails, passwords, ratelimit, signals, tokens
+from shop.accounts import consent, emails, passwords, ratelimit, signals, tokens
 from shop.accounts.models import ROLE_CUSTOMER, User
 from shop.core import audit
 from shop.core.emails import email_problem, normalize_email
@@ -65,8 +65,10 @@ def user_by_email(email: str | None) -> User | None:
 
 # ---- registration ----------------------------------------------------------------------------
 
-def register(email: str, password: str, full_name: str, *, ip: str | None = None, role: str = ROLE_CUSTOMER) -> User:
-    """A new account, with a verification e-mail in the outbox. Raises AccountError."""
+def register(email: str, password: str, full_name: str, *, ip: str | None = None, role: str = ROLE_CUSTOMER,
+             marketing_consent: bool = False) -> User:
+    """A new account, with a verification e-mail in the outbox (and its marketing consent when the box was
+    ticked). Raises AccountError."""
     email = normalize_email(email)
     problem = email_problem(email)
     if problem:
@@ -88,18 +90,23 @@ def register(email: str, password: str, full_name: str, *, ip: str | None = None
         raise DuplicateEmail(DUPLICATE_EMAIL, "email") from None
     if ip:
         ratelimit.hit(ratelimit.REGISTER_PER_IP, ip)
+    if marketing_consent:
+        consent.record(email, consent.SOURCE_REGISTRATION, user=user)
     _send_verification(user)
     db.session.commit()
     return user
 
 
-def sign_up(email: str, password: str, full_name: str, *, ip: str | None = None) -> str:
+def sign_up(email: str, password: str, full_name: str, *, ip: str | None = None,
+            marketing_consent: bool = False) -> str:
     """The register page: the same answer (returned, for the page) whether or not the address has an account,
-    so nobody learns who is a customer. A new address gets its account and the confirmation e-mail; an
-    address that has an account gets an e-mail telling its owner, and the account is left as it is.
+    so nobody learns who is a customer. A new address gets its account and the confirmation e-mail (and its
+    marketing consent, when ticked); an address that has an account gets an e-mail telling its owner, and the
+    account is left as it is, its marketing consent too (the box is no proof the address is the visitor's).
     AccountError (a refused address or password, the registration limit) in either case alike."""
     email = normalize_email(email)
-    _register_or_tell_owner(email, password, full_name, ip=ip, at_checkout=False)
+    _register_or_tell_owner(email, password, full_name, ip=ip, at_checkout=False,
+                            marketing_consent=marketing_consent)
     return REGISTER_SENT.format(email=email)
 
 
@@ -113,7 +120,7 @@ def register_at_checkout(email: str, password: str, full_name: str, *, ip: str |
 
 
 def _register_or_tell_owner(email: str, password: str, full_name: str, *, ip: str | None,
-                            at_checkout: bool) -> User | None:
+                            at_checkout: bool, marketing_consent: bool = False) -> User | None:
     """Every check that can refuse runs first and alike for both; then a new account, or the owner's e-mail."""
     problem = email_problem(email)
     if problem:
@@ -126,7 +133,7 @@ def _register_or_tell_owner(email: str, password: str, full_name: str, *, ip: st
     owner = user_by_email(email)
     if owner is None:
         try:
-            return register(email, password, full_name, ip=ip)
+            return register(email, password, full_name, ip=ip, marketing_consent=marketing_consent)
         except DuplicateEmail:  # registered a moment ago in another request
             owner = user_by_email(email)
     passwords.burn_time(password)  # as long as hashing a new account's password takes

@@ -83,7 +83,8 @@ def register():
     if not form.validate_on_submit():
         return render_template("accounts/register.html", form=form), INVALID if form.is_submitted() else 200
     try:
-        sent = services.sign_up(form.email.data, form.password.data, form.full_name.data, ip=_ip())
+        sent = services.sign_up(form.email.data, form.password.data, form.full_name.data, ip=_ip(),
+                                marketing_consent=bool(form.marketing_consent.data))
     except services.AccountError as error:
         return _refused(form, error, "accounts/register.html")
     # the same page whether or not the address had an account: nobody is logged in here

@@ -1,9 +1,10 @@
 """The checkout form. It carries who and where; what things cost is never read from it."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField, TelField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField, TelField
 from wtforms.validators import InputRequired, Length, Optional
 
+from shop.accounts.consent import BOX_LABEL
 from shop.core.forms import FREE_TEXT, TEXT, EmailAddress, choices
 from shop.shipping.countries import country_choices
 
@@ -16,6 +17,7 @@ class CheckoutForm(FlaskForm):
     phone = TelField("Phone (optional)", filters=TEXT, validators=[Optional(), Length(max=40)])
     password = PasswordField("Password (optional: creates an account to find your courses later)",
                              validators=[Optional(), Length(max=200)])
+    marketing_consent = BooleanField(BOX_LABEL, default=False)  # unticked unless the customer ticks it
     ship_line1 = StringField("Address", filters=FREE_TEXT, validators=[Optional(), Length(max=200)])
     ship_line2 = StringField("Apartment, suite, etc. (optional)", filters=FREE_TEXT,
                              validators=[Optional(), Length(max=200)])

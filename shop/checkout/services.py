@@ -21,7 +21,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from shop.accounts import ratelimit
+from shop.accounts import consent, ratelimit
 from shop.accounts import services as accounts
 from shop.cart import services as cart_services
 from shop.cart.models import Cart
@@ -56,6 +56,7 @@ class CheckoutDetails:
     shipping_code: str = ""
     payment_method_id: str = ""
     checkout_token: str = ""
+    marketing_consent: bool = False  # "Send me news and offers", ticked
 
 
 def account_for(details: "CheckoutDetails", user: Any) -> Any:
@@ -106,7 +107,20 @@ def checkout(cart: Cart | None, details: "CheckoutDetails", user: Any = None) ->
     if user is None and details.password:
         _could_place(cart, details)
     user = account_for(details, user)
-    return place_order(cart, details, user), user
+    outcome = place_order(cart, details, user)
+    if details.marketing_consent and outcome.status in PLACED:
+        _record_consent(details, user)
+    return outcome, user
+
+
+PLACED = (payments.RESULT_PAID, payments.RESULT_PENDING, payments.RESULT_REQUIRES_ACTION)
+
+
+def _record_consent(details: "CheckoutDetails", user: Any) -> None:
+    """The ticked box, once the order is placed: for the address typed (a guest has no account), unless another
+    account holds that address (see consent.record_from_form)."""
+    consent.record_from_form(details.email, consent.SOURCE_CHECKOUT, customer=user)
+    db.session.commit()
 
 
 def _could_place(cart: Cart | None, details: "CheckoutDetails") -> None:

@@ -80,6 +80,7 @@ def place():
         email=form.email.data, name=form.full_name.data.strip(), phone=(form.phone.data or "").strip(),
         password=form.password.data or "", address=form.address(), shipping_code=form.shipping_method.data or "",
         payment_method_id=(form.payment_method_id.data or "").strip(), checkout_token=form.checkout_token.data,
+        marketing_consent=bool(form.marketing_consent.data),
     )
     try:
         outcome, _ = services.checkout(cart_session.current_cart(), details, _user())

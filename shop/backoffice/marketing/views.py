@@ -254,3 +254,6 @@ def overview():
 @bp.get("/performance.csv")
 def overview_csv():
     return _csv(reports.all_performance_csv(), "promotions-performance.csv")
+
+
+from shop.backoffice.marketing import consent_views  # noqa: E402, F401  (the mailing list's routes, on bp)
