@@ -74,6 +74,15 @@ def reencode(data: bytes) -> tuple[bytes, str, int, int]:
     return out.getvalue(), FORMATS[kind], image.width, image.height
 
 
+def store_image(upload: Any, store: Storage, stem: str) -> str:
+    """Check and re-encode an uploaded image, save it as `stem`-<random>.<ext> in `store`; returns its key.
+    CatalogueError (field "image") when it is missing, too big or not an image we take."""
+    data, extension, _width, _height = reencode(read_upload(upload))
+    key = f"{stem}-{secrets.token_hex(4)}.{extension}"
+    store.save(key, data)
+    return key
+
+
 def add_image(product: Product, upload: Any, alt_text: str, store: Storage, actor: Any = None) -> ProductImage:
     """Store an uploaded image as the product's last image. Commits; CatalogueError if refused."""
     alt_text = (alt_text or "").strip()

@@ -1,0 +1,1 @@
+"""The publisher's own pages beside the catalogue: articles (and the professionals directory)."""
