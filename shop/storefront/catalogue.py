@@ -4,9 +4,11 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 
 from shop.catalogue import services
 from shop.catalogue.models import KIND_COMBO, KIND_COURSE, KIND_LABELS, KIND_PLURALS
+from shop.content import articles
 from shop.core.timeutil import local_today
 from shop.courses import approvals as course_approvals
 from shop.promotions import offers as promotion_offers
+from shop.storefront.directory_forms import SearchForm
 from shop.web import pagecache
 
 bp = Blueprint("catalogue", __name__)
@@ -25,6 +27,8 @@ def home():
             sections=sections,
             availability=lambda p: services.availability(p, _low_stock()),
             comparison=services.combo_comparison,
+            recent_articles=articles.recent(3),
+            directory_form=SearchForm(formdata=None),
         )
 
     return pagecache.cached_page(("home",), render)
