@@ -20,6 +20,8 @@ from werkzeug.serving import make_server
 
 from shop import create_app
 from shop.catalogue.seeding import load_demo
+from shop.content.demo_articles import load_demo_articles
+from shop.content.demo_directory import load_demo_directory
 from shop.courses.demo_content import load_course_content
 from shop.extensions import db
 from tests.support.browser import DESKTOP
@@ -44,6 +46,8 @@ def live_app(tmp_path_factory):
         upgrade()
         load_demo(str(media))
         load_course_content()
+        load_demo_articles()
+        load_demo_directory(application.config["SHOP_TIMEZONE"])
         db.session.remove()
     yield application
     with application.app_context():
@@ -160,3 +164,11 @@ def live_shop(live_app, _live_shop_setup):
 
     stripe_gateway.configure(live_app)
     return _live_shop_setup
+
+
+@pytest.fixture(scope="session")
+def screenshots(artifacts_dir):
+    """Where the accessibility walks save their full-page screenshots."""
+    directory = artifacts_dir / "screenshots"
+    directory.mkdir(exist_ok=True)
+    return directory

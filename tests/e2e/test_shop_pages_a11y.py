@@ -14,60 +14,14 @@ from playwright.sync_api import expect
 from shop.accounts import services as accounts
 from shop.accounts import tokens
 from shop.extensions import db
-from tests.support.accessibility import describe, wcag_violations
-from tests.support.browser import DESKTOP, PHONE, fill_card, fill_cart, fill_checkout
+from tests.support.accessibility import VIEWPORTS, Audit
+from tests.support.browser import fill_card, fill_cart, fill_checkout
 
 pytestmark = pytest.mark.e2e
 
-VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 ACCOUNT_FORMS = {"login": "/account/login", "register": "/account/register",
                  "forgot-password": "/account/forgot-password"}
 PASSWORD = "correct horse battery"
-# The page scrolls sideways, or a table or form sticks out of the box it sits in.
-OVERFLOW_JS = """() => {
-    const problems = [];
-    const page = document.documentElement.scrollWidth - document.documentElement.clientWidth;
-    if (page > 0) problems.push(`the page scrolls sideways by ${page}px`);
-    for (const el of document.querySelectorAll('main table, main form, main fieldset')) {
-        const box = el.parentElement.getBoundingClientRect(), style = getComputedStyle(el.parentElement);
-        const right = box.right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth);
-        const out = Math.round(el.getBoundingClientRect().right - right);
-        const what = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + el.className : '');
-        if (out > 1) problems.push(`${what} sticks out of its box by ${out}px`);
-    }
-    return problems.join('; ');
-}"""
-
-
-class Audit:
-    """Runs axe on each page of a walk, saves a full-page screenshot, and reports all violations at the end."""
-
-    def __init__(self, page, directory, width):
-        self.page, self.directory, self.width = page, directory, width
-        self.reports = {}
-
-    def check(self, name):
-        self.page.wait_for_load_state("load")
-        self.page.screenshot(path=str(self.directory / f"{name}-{self.width}.png"), full_page=True)
-        violations = wcag_violations(self.page)
-        if violations:
-            self.reports[name] = describe(violations)
-        overflow = self.page.evaluate(OVERFLOW_JS)
-        if overflow:
-            self.reports[f"{name} (layout)"] = overflow
-
-    def assert_clean(self):
-        report = "\n".join(f"{name}:\n{text}" for name, text in self.reports.items())
-        assert not self.reports, f"problems on {len(self.reports)} page(s) at {self.width}px:\n{report}"
-
-
-@pytest.fixture(scope="session")
-def screenshots(artifacts_dir):
-    directory = artifacts_dir / "screenshots"
-    directory.mkdir(exist_ok=True)
-    return directory
-
-
 def verify(app, email):
     """Follow the e-mail verification link's effect, through the accounts service."""
     with app.app_context():

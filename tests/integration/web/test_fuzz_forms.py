@@ -13,6 +13,8 @@ import pytest
 
 from shop.accounts import tokens, two_factor
 from shop.catalogue.models import Product
+from shop.content import directory
+from shop.content.models import Article, Listing
 from shop.core.timeutil import utcnow
 from shop.courses.models import ExamAttempt
 from shop.extensions import db
@@ -21,6 +23,7 @@ from shop.promotions.models import Promotion
 from shop.shipping import services as shipping
 from shop.shipping.models import ShippingMethod
 from tests.factories import (
+    ArticleFactory,
     BookFactory,
     MemberFactory,
     MembershipFactory,
@@ -262,3 +265,34 @@ def test_fuzzed_two_factor_setup_never_fails(app):
     fuzzer, user = _as(app, "staff")
     two_factor.begin_setup(user)
     _reached(fuzz_form(fuzzer, "/account/two-factor/setup"))
+
+
+def test_fuzzed_article_forms_never_fail_nor_change_the_article_when_refused(app):
+    fuzzer, _ = _as(app, "marketing")
+    ProductFactory()
+    _reached(fuzz_form(fuzzer, "/marketing/articles/new"))
+    article = ArticleFactory(state="draft", publish_at=None)
+    url = f"/marketing/articles/{article.id}"
+    _reached(fuzz_form(fuzzer, url, snapshot=_row(Article, article.id)))
+    statuses = fuzz_form(fuzzer, f"{url}/publish", url)
+    assert sum(statuses.values()) >= EXAMPLES
+
+
+def test_fuzzed_directory_forms_never_fail_nor_change_a_listing_when_refused(app, client):
+    fuzzer, owner = _as(app, "customer")
+    _reached(fuzz_form(fuzzer, "/account/listing"))
+    other = UserFactory()
+    listing = directory.save_listing(other, directory.ListingInput(
+        practice_name="Casco Bay", full_name="Dana", city="Portland", state="ME", zip_code="04101",
+        modalities=("trigger-point",)))
+    listing.status = "approved"
+    db.session.commit()
+    visitor = Fuzzer(client)
+    _reached(fuzz_form(visitor, f"/professionals/{listing.slug}/contact", f"/professionals/{listing.slug}"))
+    staff, _ = _as(app, "staff")
+    _reached(fuzz_form(staff, f"/backoffice/directory/{listing.id}", snapshot=_row(Listing, listing.id)))
+
+
+def test_fuzzed_marketing_consent_box_never_fails(app):
+    fuzzer, _ = _as(app, "customer")
+    _reached(fuzz_form(fuzzer, "/account/news-and-offers", "/account"))

@@ -7,6 +7,8 @@ reached the pages it checked (their markers are there, as text), so none passes 
 
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+from shop.content import directory
+from shop.content.text import render_article_markdown
 from shop.extensions import db
 from shop.mail.models import OutboxMessage
 from shop.membership import emails as membership_emails
@@ -15,6 +17,7 @@ from shop.orders.models import CHANNEL_PHONE, Shipment
 from tests.factories import (
     DEFAULT_PASSWORD,
     AddressFactory,
+    ArticleFactory,
     MemberFactory,
     MembershipFactory,
     OrderFactory,
@@ -211,6 +214,55 @@ def test_titles_and_offer_names_run_nowhere_in_the_phone_orders_saved_summary(ap
     summary = saved.get_json()["summary_html"]
     assert not active_content(summary), active_content(summary)[:5]
     assert markers_in(summary) == _all_markers()
+
+
+def test_article_text_runs_nowhere_in_the_list_the_article_the_home_page_the_feed_or_the_articles_room(app, client):
+    articles = [ArticleFactory(title=f"A{n} {_payload(n)}"[:200], summary=_payload(n + 1)[:500],
+                               author_name=_payload(n + 2)[:120], body_md=f"{_payload(n)}\n\n{_payload(n + 3)}",
+                               body_html=render_article_markdown(f"{_payload(n)}\n\n{_payload(n + 3)}"))
+                for n in range(COUNT)]
+    visitor = Reader(client)
+    for article in articles:
+        visitor.check(f"/articles/{article.slug}")
+    visitor.pages("/articles")
+    visitor.check("/")
+    feed = client.get("/articles/feed.xml").get_data(as_text=True)
+    assert "<script" not in feed and markers_in(feed)  # XML-escaped text, never markup
+    assert visitor.seen == _all_markers()
+
+    marketer, _ = _reader(app, "marketing")
+    marketer.check("/marketing/articles")
+    for article in articles:
+        marketer.check(f"/marketing/articles/{article.id}")
+        marketer.check(f"/marketing/articles/{article.id}/preview")
+    assert marketer.seen == _all_markers()
+
+
+def test_directory_listings_run_nowhere_in_the_search_the_listing_the_owners_page_or_the_directory_room(app, client):
+    listings = []
+    for n in range(COUNT // 2):
+        owner = UserFactory()
+        listing = directory.save_listing(owner, directory.ListingInput(
+            practice_name=f"L{n} {_payload(2 * n)}"[:160], full_name=_payload(2 * n + 1)[:160],
+            city=f"Portland {_payload(2 * n)}"[:120], state="ME", zip_code="04101", modalities=("trigger-point",),
+            street=_payload(2 * n + 1)[:200], show_street=True, bio=_payload(2 * n), phone="207 555 0110",
+            website="https://example.com/" + str(n)))
+        listing.status = "approved"
+        listings.append((owner, listing))
+    db.session.commit()
+    visitor = Reader(client)
+    visitor.pages("/professionals?zip=04101&radius=10")
+    for _owner, listing in listings:
+        visitor.check(f"/professionals/{listing.slug}")
+    assert visitor.seen == _all_markers()
+    staff, _ = _reader(app, "staff")
+    staff.check("/backoffice/directory?status=all")
+    for _owner, listing in listings[:20]:
+        staff.check(f"/backoffice/directory/{listing.id}")
+    owner_view = Reader(app.test_client())
+    assert log_in(owner_view.client, listings[0][0].email, DEFAULT_PASSWORD).status_code == 302
+    owner_view.check("/account/listing")
+    assert owner_view.seen
 
 
 # ---- customers' names and addresses, and staff's call notes -------------------------------------
