@@ -27,7 +27,8 @@ from shop.shipping import services as shipping_services
 def init_app(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo():
-        """Load the demo catalogue, and in development the demo accounts, promotions and customer's order
+        """Load the demo catalogue and articles, and in development the demo accounts, directory listings, promotions
+        and the customer's order
         (safe to run again: nothing is duplicated)."""
         result = seeding.load_demo(current_app.config["MEDIA_ROOT"])
         shipping_services.seed_defaults()
@@ -37,8 +38,9 @@ def init_app(app: Flask) -> None:
         click.echo(f"Demo course content ready: {content['courses']} courses filled with {content['lessons']} "
                    f"lessons, {content['questions']} exam questions and {content['approvals']} approvals added.")
         click.echo(f"Demo articles ready: {demo_articles.load_demo_articles()} added.")
-        listed = demo_directory.load_demo_directory(current_app.config["SHOP_TIMEZONE"])
-        click.echo(f"Demo directory ready: {listed} listings added.")
+        if demo.is_development(current_app.config):  # the listings' owners are accounts: development only
+            listed = demo_directory.load_demo_directory(current_app.config["SHOP_TIMEZONE"])
+            click.echo(f"Demo directory ready: {listed} listings added.")
         _seed_demo_people(current_app.config)
 
     @app.cli.command("seed-bulk")
