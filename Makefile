@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
-export SHOP_CONFIG ?= development  # wsgi.py alone starts in production
+# wsgi.py alone starts in production; the make targets run the development settings
+export SHOP_CONFIG ?= development
 HOST ?= 127.0.0.1
 PORT ?= 5000
 

@@ -209,7 +209,7 @@ CONFIGS = {
 
 def config_for(name=None):
     """The settings class by name, else SHOP_CONFIG's (development for the flask CLI when neither is given)."""
-    name = name or _env("SHOP_CONFIG", "development")
+    name = (name or _env("SHOP_CONFIG", "development")).strip()
     try:
         return CONFIGS[name]
     except KeyError:

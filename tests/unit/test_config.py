@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from config import DEFAULT_SECRET_KEY
+from config import DEFAULT_SECRET_KEY, DevelopmentConfig, config_for
 from shop import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,3 +86,15 @@ def test_production_refuses_the_local_stripe_stand_in(setting, tmp_path):
     with pytest.raises(SystemExit) as stop:
         create_app("production", {**PRODUCTION, "MEDIA_ROOT": str(tmp_path), **setting})
     assert "stand-in" in str(stop.value)
+
+
+def test_the_make_targets_export_exactly_development_as_shop_config():
+    """`make run` once failed with "Unknown SHOP_CONFIG 'development  '": make keeps the spaces before a comment."""
+    shown = subprocess.run(["make", "--no-print-directory", "-s", "--eval", 'shown-config: ; @echo "[$$SHOP_CONFIG]"',
+                            "shown-config"], cwd=ROOT, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"},
+                           check=True)
+    assert shown.stdout.strip() == "[development]"
+
+
+def test_a_settings_name_with_stray_spaces_is_read_as_the_name():
+    assert config_for(" development  ") is DevelopmentConfig
