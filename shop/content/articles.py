@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -124,6 +125,10 @@ def save(data: ArticleInput, *, actor: Any, article: Article | None = None, vers
         db.session.rollback()
         raise StaleArticle("Someone else saved this article at the same moment. Reload the page and make your "
                            "changes again.") from None
+    except IntegrityError:  # the web address taken by an article saved a moment ago in another request
+        db.session.rollback()
+        raise ArticleError(f"Another article took the web address “{slug}” a moment ago. Choose another.", "slug",
+                           status=409) from None
     audit.record("article created" if creating else "article edited", "article", article.id, article.title,
                  actor=actor)
     db.session.commit()
@@ -250,10 +255,6 @@ def neighbours(article: Article, now: datetime | None = None) -> Neighbours:
         select(Product).where(Product.id.in_(ids), Product.is_active == true())
         .options(selectinload(Product.images)))} if ids else {}
     return Neighbours(newer, older, [products[i] for i in ids if i in products])
-
-
-def feed_entries(count: int = 20, now: datetime | None = None) -> list[Article]:
-    return recent(count, now)
 
 
 def for_sitemap(now: datetime | None = None) -> list[tuple[str, datetime]]:

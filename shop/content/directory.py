@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.licences import US_STATES
 from shop.catalogue.admin import slugify
@@ -154,7 +155,12 @@ def save_listing(user: Any, data: ListingInput) -> Listing:
     listing.modality_rows = [ListingModality(modality=m) for m in modalities]
     listing.status, listing.status_reason = LISTING_PENDING, ""
     listing.updated_at = utcnow()
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # a listing saved at the same moment (a double click, another tab) took its place
+        db.session.rollback()
+        raise DirectoryError("Another save of this listing arrived at the same moment. Reload this page to see "
+                             "what is saved, then send your changes again.", status=409) from None
     audit.record("listing created" if creating else "listing edited", "listing", listing.id,
                  f"{listing.practice_name}, {listing.city} {listing.state}: waiting for review", actor=user)
     db.session.commit()

@@ -13,6 +13,7 @@ from shop.web.helpers import page_arg
 from shop.web.metadata import public_url
 
 bp = Blueprint("articles", __name__)
+FEED_ENTRIES = 20
 
 
 @bp.get("/articles")
@@ -70,7 +71,7 @@ def article(slug):
 def atom_feed():
     entries = [feed.FeedEntry(url=public_url("articles.article", slug=a.slug), title=a.title, summary=a.summary,
                               author=a.author_name, published=a.publish_at, updated=a.updated_at)
-               for a in articles.feed_entries()]
+               for a in articles.recent(FEED_ENTRIES)]
     body = feed.atom(title=f"{current_app.config['SHOP_NAME']}: articles", feed_url=public_url("articles.atom_feed"),
                      site_url=public_url("articles.index"), author=current_app.config["SHOP_NAME"], entries=entries)
     return Response(body, mimetype="application/atom+xml", headers={"Cache-Control": "public, max-age=300"})

@@ -11,6 +11,7 @@ from xml.etree import ElementTree as ET
 from PIL import Image
 from sqlalchemy import select
 
+from shop.content import articles as articles_service
 from shop.content.models import Article, ArticleProduct
 from shop.core.models import AuditEntry
 from shop.core.timeutil import utcnow
@@ -243,3 +244,12 @@ def test_an_article_page_carries_article_json_ld_and_og_tags_and_the_sitemap_lis
     sitemap = text(client.get("/sitemap.xml"))
     assert "https://shop.example.com/articles/live-one" in sitemap and "a-draft" not in sitemap
     assert "<loc>https://shop.example.com/articles</loc>" in sitemap
+
+
+def test_an_address_taken_by_an_article_saved_at_the_same_moment_is_refused_with_a_409(app, monkeypatch):
+    marketer, _ = _marketer(app)
+    ArticleFactory(slug="taken-now")
+    monkeypatch.setattr(articles_service, "_slug_for", lambda data, article: "taken-now")  # the check saw it free
+    refused = post_form(marketer, f"{ROOM}/new", {"title": "Racing", "body_md": "x"})
+    assert refused.status_code == 409 and "a moment ago" in text(refused)
+    assert db.session.scalar(select(db.func.count(Article.id))) == 1

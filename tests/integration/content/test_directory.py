@@ -17,7 +17,7 @@ from shop.mail import worker
 from shop.mail.models import OutboxMessage
 from tests.factories import ApprovalFactory, UserFactory, course_with_lessons
 from tests.support.desk_helpers import logged_in
-from tests.support.forms import post_form, soup, text
+from tests.support.forms import csrf_token, post_form, soup, text
 
 pytest_plugins = ("tests.support.smtp",)  # the smtp_server fixture
 
@@ -186,3 +186,14 @@ def test_a_visitors_message_reaches_the_therapist_through_a_real_smtp_server_and
     assert "Do you see runners?" in body and "pat@example.net" in body
     for page in (url, "/professionals?zip=04101"):
         assert "dana.private@example.com" not in text(client.get(page))
+
+
+def test_a_second_listing_saved_at_the_same_moment_is_refused_with_a_409_not_a_server_error(app, monkeypatch):
+    therapist, owner = logged_in(app, role="customer")
+    assert post_form(therapist, "/account/listing", PORTLAND_ME, page="/account/listing").status_code == 302
+    page = text(therapist.get("/account/listing"))
+    monkeypatch.setattr(directory, "listing_of", lambda user: None)  # as a double click's second request sees it
+    second = therapist.post("/account/listing", data={**PORTLAND_ME, "practice_name": "Second",
+                                                      "csrf_token": csrf_token(page)})
+    assert second.status_code == 409 and "at the same moment" in text(second)
+    assert [row.practice_name for row in db.session.scalars(select(Listing))] == ["Casco Bay Soft Tissue"]
