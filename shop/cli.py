@@ -47,8 +47,9 @@ def init_app(app: Flask) -> None:
     @click.option("--products", "count", type=click.IntRange(1, 1_000_000), required=True,
                   help="How many synthetic products to add.")
     def seed_bulk(count):
-        """Add a large synthetic catalogue for benchmarks."""
-        seeding.load_bulk(count)
+        """Add a large synthetic catalogue for benchmarks: mostly courses, some books and combos."""
+        with click.progressbar(length=count, label="Adding products", file=sys.stderr, show_pos=True) as bar:
+            seeding.load_bulk(count, on_batch=lambda done: bar.update(done - bar.pos))
         click.echo(f"Added {count} synthetic products.")
 
     @app.cli.command("create-user")

@@ -1,8 +1,12 @@
 """`flask seed-demo` and `flask seed-bulk`: the demo catalogue with its images, idempotent; bulk catalogues."""
 
-from shop.catalogue.models import Category, ComboComponent, Product, ProductImage
+import pytest
+
+from shop.catalogue import seeding, services
+from shop.catalogue.models import Category, ComboComponent, Product, ProductImage, product_categories
 from shop.extensions import db
-from tests.factories import ProductFactory
+from shop.pricing.bundles import compare_bundle
+from tests.factories import ComboFactory, ProductFactory
 
 
 def _counts():
@@ -82,3 +86,117 @@ def test_seed_bulk_adds_n_searchable_products(app, client):
 def test_seed_bulk_refuses_a_bad_count(app):
     result = app.test_cli_runner().invoke(args=["seed-bulk", "--products", "0"])
     assert result.exit_code != 0 and "Invalid value" in result.output
+
+
+def _bulk(kind=None):
+    statement = db.select(Product).where(Product.sku.like("BULK-%")).order_by(Product.id)
+    if kind:
+        statement = statement.where(Product.kind == kind)
+    return db.session.execute(statement).scalars().all()
+
+
+def test_seed_bulk_makes_combos_of_earlier_books_and_courses_priced_below_their_parts(app, client):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    result = runner.invoke(args=["seed-bulk", "--products", "200"])
+    assert result.exit_code == 0, result.output
+
+    bulk = _bulk()
+    by_kind = {kind: sum(p.kind == kind for p in bulk) for kind in ("book", "course", "combo")}
+    assert by_kind == {"book": 20, "course": 170, "combo": 10}  # one in ten a book, one in twenty a combo
+    bulk_ids = {p.id for p in bulk}
+    combos = _bulk("combo")
+    threshold = app.config["LOW_STOCK_THRESHOLD"]
+    holding_a_book = 0
+    for combo in combos:
+        parts = combo.components
+        assert 2 <= len(parts) <= 4, combo.sku
+        assert len({part.component_id for part in parts}) == len(parts)
+        for part in parts:
+            assert part.component.kind in ("book", "course") and part.quantity == 1
+            assert part.component_id in bulk_ids and part.component_id < combo.id  # made before it, in this load
+        comparison = compare_bundle(((p.component.price_cents, p.quantity) for p in parts), combo.price_cents)
+        assert 0 < combo.price_cents < comparison.separately_cents and comparison.saving_percent >= 10
+        assert combo.stock == 0 and combo.weight_grams == 0 and combo.ce_hours is None
+        assert combo.categories and combo.published_at is not None and combo.is_active
+        assert " combo " in combo.search_text and combo.categories[0].name.lower().split()[0] in combo.search_text
+        assert combo.description_html.startswith("<p>")
+
+        books = combo.books()
+        holding_a_book += bool(books)
+        expected = "in_stock" if all(book.stock >= copies for book, copies in books.values()) else "out_of_stock"
+        assert services.availability(combo, threshold).code == expected
+
+        page = client.get(f"/products/{combo.slug}")
+        assert page.status_code == 200, combo.sku
+        html = page.get_data(as_text=True)
+        assert "What is in this combo" in html
+        for part in parts:
+            assert f'href="/products/{part.component.slug}"' in html and part.component.title in html
+    assert 0 < holding_a_book < len(combos)  # some combos hold a book (their stock counts), some only courses
+
+    # combo_components took no explicit ids: one added normally after the load gets a fresh one (PostgreSQL too)
+    last_part = db.session.scalar(db.select(db.func.max(ComboComponent.id)))
+    combo = ComboFactory(parts=[(combos[0].components[0].component, 1), (combos[1].components[0].component, 1)])
+    assert min(part.id for part in combo.components) > last_part
+
+
+def test_a_combo_holding_a_book_out_of_stock_is_out_of_stock(app):
+    seeding.load_bulk(100)
+    combo = next(c for c in _bulk("combo") if c.books())
+    threshold = app.config["LOW_STOCK_THRESHOLD"]
+    for book, _copies in combo.books().values():
+        book.stock = 0
+    assert services.availability(combo, threshold).code == "out_of_stock"
+    for book, copies in combo.books().values():
+        book.stock = copies + threshold + 1
+    assert services.availability(combo, threshold).code == "in_stock"
+
+
+def _signature(products, start):
+    """A bulk load as seen from its first id: the same seed must give the same catalogue wherever it starts."""
+    links = db.session.execute(db.select(product_categories.c.product_id, product_categories.c.category_id)).all()
+    categories = {}
+    for product_id, category_id in links:
+        categories.setdefault(product_id, set()).add(category_id)
+    return [(p.id - start, p.kind, p.title.rsplit(" ", 1)[0], p.price_cents, p.stock, p.ce_hours,
+             frozenset(categories[p.id]), tuple((c.component_id - start, c.quantity) for c in p.components))
+            for p in products]
+
+
+def test_load_bulk_is_deterministic_for_a_seed_and_reports_each_batch(app):
+    first_calls, second_calls = [], []
+    assert seeding.load_bulk(250, seed=3, batch=60, on_batch=first_calls.append) == 250
+    assert first_calls == [60, 120, 180, 240, 250]
+    first = _bulk()
+    seeding.load_bulk(250, seed=3, batch=100, on_batch=second_calls.append)
+    assert second_calls == [100, 200, 250]
+    second = _bulk()[250:]
+    assert _signature(first, first[0].id) == _signature(second, second[0].id)
+    assert sum(p.kind == "combo" for p in first) == 12  # indexes 15, 35, ..., 235
+
+
+@pytest.mark.parametrize("count", [1, 16])
+def test_load_bulk_of_a_few_products(app, count):
+    seeding.load_bulk(count)
+    kinds = [p.kind for p in _bulk()]
+    assert len(kinds) == count and kinds[0] == "book"
+    assert kinds.count("combo") == (count > 15)
+
+
+def test_seed_bulk_shows_a_progress_bar_advanced_per_batch(app, monkeypatch):
+    load_bulk, seen = seeding.load_bulk, []
+
+    def small_batches(count, on_batch=None):
+        def report(done):
+            seen.append(done)
+            on_batch(done)
+        return load_bulk(count, batch=10, on_batch=report)
+
+    monkeypatch.setattr(seeding, "load_bulk", small_batches)
+    result = app.test_cli_runner().invoke(args=["seed-bulk", "--products", "25"])
+    assert result.exit_code == 0, result.output
+    assert seen == [10, 20, 25]
+    assert "Adding products" in result.stderr  # the bar (only its label when not a terminal), on stderr
+    assert result.stdout.strip() == "Added 25 synthetic products."
+    assert len(_bulk()) == 25
