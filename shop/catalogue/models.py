@@ -3,22 +3,21 @@
 from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.catalogue.product_rules import (  # noqa: F401 (the kinds and formats are read from here too)
+    FORMAT_ONLINE,
+    FORMAT_ONLINE_WITH_KIT,
+    KIND_BOOK,
+    KIND_COMBO,
+    KIND_COURSE,
+    KIND_LABELS,
+    KIND_MEMBERSHIP,
+    ProductRules,
+)
 from shop.core import stamp
 from shop.core.timeutil import utcnow
 from shop.extensions import db
-from shop.pricing.types import Line
 
-KIND_BOOK = "book"
-KIND_COURSE = "course"
-KIND_COMBO = "combo"
-KIND_MEMBERSHIP = "membership"
 KINDS = (KIND_BOOK, KIND_COURSE, KIND_COMBO, KIND_MEMBERSHIP)
-KIND_LABELS = {
-    KIND_BOOK: "Book",
-    KIND_COURSE: "Home study course",
-    KIND_COMBO: "Combo deal",
-    KIND_MEMBERSHIP: "Membership",
-}
 KIND_PLURALS = {
     KIND_BOOK: "Books",
     KIND_COURSE: "Home study courses",
@@ -26,8 +25,6 @@ KIND_PLURALS = {
     KIND_MEMBERSHIP: "Membership",
 }
 
-FORMAT_ONLINE = "online"
-FORMAT_ONLINE_WITH_KIT = "online_with_kit"
 COURSE_FORMATS = (FORMAT_ONLINE, FORMAT_ONLINE_WITH_KIT)
 COURSE_FORMAT_LABELS = {
     FORMAT_ONLINE: "Instant online access",
@@ -56,7 +53,7 @@ class Category(db.Model):
         return f"<Category {self.slug}>"
 
 
-class Product(db.Model):
+class Product(ProductRules, db.Model):
     __tablename__ = "products"
     __table_args__ = (
         CheckConstraint("price_cents >= 0", name="price_not_negative"),
@@ -119,62 +116,6 @@ class Product(db.Model):
     def __repr__(self):
         return f"<Product {self.sku} {self.kind}>"
 
-    @property
-    def kind_label(self):
-        return KIND_LABELS[self.kind]
-
-    @property
-    def is_physical(self):
-        """Something that ships: a book, a course with a printed kit, a combo holding one."""
-        if self.kind == KIND_BOOK:
-            return True
-        if self.kind == KIND_COURSE:
-            return self.course_format == FORMAT_ONLINE_WITH_KIT
-        if self.kind == KIND_COMBO:
-            return any(c.component.is_physical for c in self.components)
-        return False
-
-    @property
-    def courses(self):
-        """The courses this product opens: itself, or a combo's courses (the membership is not one)."""
-        if self.kind == KIND_COURSE:
-            return [self]
-        if self.kind == KIND_COMBO:
-            return [c.component for c in self.components if c.component.kind == KIND_COURSE]
-        return []
-
-    @property
-    def course_ids(self):
-        return {course.id for course in self.courses}
-
-    def books(self, quantity=1):
-        """{book id: (book, copies)} that `quantity` of this product takes from stock (a combo: its books)."""
-        if self.kind == KIND_BOOK:
-            return {self.id: (self, quantity)}
-        if self.kind == KIND_COMBO:
-            return {c.component_id: (c.component, c.quantity * quantity) for c in self.components
-                    if c.component.kind == KIND_BOOK}
-        return {}
-
-    @property
-    def one_per_customer(self):
-        """Courses, the membership and combos holding a course are bought once, never by the dozen."""
-        return self.kind == KIND_MEMBERSHIP or bool(self.courses)
-
-    def pricing_line(self, quantity=1):
-        """This product as the pricing module reads it: a frozen snapshot of it now, never the row."""
-        return Line(product_id=self.id, sku=self.sku, title=self.title, kind=self.kind,
-                    unit_price_cents=self.price_cents, quantity=quantity, is_physical=self.is_physical,
-                    categories=frozenset(c.slug for c in self.categories))
-
-    @property
-    def tracks_stock(self):
-        return self.kind == KIND_BOOK
-
-    @property
-    def image(self):
-        return self.images[0] if self.images else None
-
 
 def books_in(items):
     """{book id: (book, copies)} that these products ({Product: quantity}) take from stock altogether."""
@@ -229,7 +170,13 @@ def _stamp_columns():
     )
 
 
-stamp.register(_stamp_columns, CATALOGUE_TABLES)
+def _stock_stamp_columns():
+    """The stock's part: every change of a book's stock is a movement (a sale does not edit the product, so
+    caches of what products are, such as the search words and the promotions, keep through it)."""
+    return (db.select(func.max(StockMovement.id)).scalar_subquery(),)
+
+
+stamp.register("catalogue", _stamp_columns, CATALOGUE_TABLES)
 
 
 MOVEMENT_INITIAL = "initial"
@@ -257,3 +204,6 @@ class StockMovement(db.Model):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), nullable=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+
+
+stamp.register("stock", _stock_stamp_columns, ("stock_movements",))

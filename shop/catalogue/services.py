@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, true
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy import bindparam, func, true
 
-from shop.catalogue import search
+from shop.catalogue import readmodel, search
 from shop.catalogue.models import (
     KIND_BOOK,
     KIND_COMBO,
@@ -18,10 +17,12 @@ from shop.catalogue.models import (
     KIND_MEMBERSHIP,
     KINDS,
     Category,
-    ComboComponent,
     Product,
+    product_categories,
 )
+from shop.catalogue.readmodel import ProductView
 from shop.core.errors import Refusal
+from shop.core.stamp import StampedCache
 from shop.core.text import is_whole_number
 from shop.extensions import db
 from shop.pricing.bundles import BundleComparison, compare_bundle
@@ -66,27 +67,23 @@ class ListingQuery:
         return cls(kind=kind, category=args.get("category") or None, sort=sort, q=q, page=int(raw_page))
 
 
+@dataclass(frozen=True)
+class CategoryEntry:
+    id: int
+    slug: str
+    name: str
+    description: str
+
+
 @dataclass
 class Listing:
     query: ListingQuery
-    products: list
+    products: list[ProductView]
     total: int
     page: int
     pages: int
-    category: Category | None
+    category: CategoryEntry | None
     searched: list
-
-
-CARD_COLUMNS = (
-    Product.id, Product.kind, Product.sku, Product.slug, Product.title, Product.author, Product.summary,
-    Product.price_cents, Product.stock, Product.ce_hours, Product.course_format, Product.billing_interval,
-    Product.is_active, Product.is_featured, Product.position, Product.published_at, Product.weight_grams,
-)
-
-
-def _card_options() -> tuple[Any, ...]:
-    """What a product card shows (not the long texts), its image, and for a combo its parts."""
-    return (load_only(*CARD_COLUMNS), selectinload(Product.images), selectinload(Product.components))
 
 
 def _ordering(sort: str, rank: Any) -> list[Any]:
@@ -104,8 +101,24 @@ def _ordering(sort: str, rank: Any) -> list[Any]:
     return orders
 
 
-def categories() -> list[Category]:
-    return db.session.execute(db.select(Category).order_by(Category.position, Category.name)).scalars().all()
+# the category list and listings' totals, dropped when a product or category is edited (not when stock moves)
+_by_stamp = StampedCache(max_entries=512, parts=("catalogue",))
+
+
+def categories() -> tuple[CategoryEntry, ...]:
+    """Every category in menu order (read once per storefront stamp)."""
+    def load():
+        rows = db.session.execute(db.select(Category.id, Category.slug, Category.name, Category.description)
+                                  .order_by(Category.position, Category.name))
+        return tuple(CategoryEntry(*row) for row in rows)
+
+    return _by_stamp.get(("categories",), load)
+
+
+def _total(conditions: list[Any], key: tuple[Any, ...]) -> int:
+    """How many products match: the same for every page of a listing, so counted once per stamp."""
+    return _by_stamp.get(("total", *key),
+                         lambda: db.session.execute(db.select(func.count(Product.id)).where(*conditions)).scalar_one())
 
 
 def listing(query: ListingQuery, per_page: int) -> Listing:
@@ -114,7 +127,7 @@ def listing(query: ListingQuery, per_page: int) -> Listing:
     if query.kind:
         conditions.append(Product.kind == query.kind)
     if query.category:
-        category = db.session.execute(db.select(Category).filter_by(slug=query.category)).scalar_one_or_none()
+        category = next((c for c in categories() if c.slug == query.category), None)
         if category is None:
             raise ListingError("That category does not exist.", status=404)
         conditions.append(Product.categories.any(Category.id == category.id))
@@ -125,35 +138,32 @@ def listing(query: ListingQuery, per_page: int) -> Listing:
         if query_words:
             condition, rank, searched = search.search_condition(query_words, search.vocabulary())
             conditions.append(condition)
-    total = db.session.execute(db.select(func.count(Product.id)).where(*conditions)).scalar_one()
+    total = _total(conditions, (query.kind, query.category, tuple(map(tuple, searched))))
     pages = max(1, -(-total // per_page))
     if query.page > pages:
         raise ListingError("That page is past the end of the list.", status=404)
-    statement = (
-        db.select(Product)
-        .where(*conditions)
-        .order_by(*_ordering(query.sort, rank))
-        .limit(per_page)
-        .offset((query.page - 1) * per_page)
-        .options(*_card_options())
-    )
-    products = db.session.execute(statement).scalars().all()
+    ordering = _ordering(query.sort, rank)
+    # The page's ids first (read from the sort's index alone, however deep the page), then their cards.
+    page_ids = (db.select(Product.id).where(*conditions).order_by(*ordering)
+                .limit(per_page).offset((query.page - 1) * per_page))
+    statement = db.select(*readmodel.card_columns()).where(Product.id.in_(page_ids)).order_by(*ordering)
+    products = readmodel.cards(statement)
     return Listing(query, products, total, query.page, pages, category, searched)
 
 
 @dataclass
 class HomeSections:
-    featured_book: Product | None
-    latest_courses: list[Product]
-    combos: list[Product]
-    membership: Product | None
+    featured_book: ProductView | None
+    latest_courses: list[ProductView]
+    combos: list[ProductView]
+    membership: ProductView | None
 
     @property
     def best_saving_cents(self) -> int:
         return max((combo_comparison(c).saving_cents for c in self.combos), default=0)
 
 
-def _latest_by_kind(limits: dict[str, int]) -> dict[str, list[Product]]:
+def _latest_by_kind(limits: dict[str, int]) -> dict[str, list[ProductView]]:
     """The newest active products of several kinds in one query: {kind: [products]}."""
     rank = (
         func.row_number()
@@ -170,14 +180,13 @@ def _latest_by_kind(limits: dict[str, int]) -> dict[str, list[Product]]:
     )
     wanted = db.or_(*[db.and_(ranked.c.kind == kind, ranked.c.rank <= limit) for kind, limit in limits.items()])
     statement = (
-        db.select(Product, ranked.c.rank)
+        db.select(*readmodel.card_columns())
         .join(ranked, ranked.c.id == Product.id)
         .where(wanted)
         .order_by(ranked.c.kind, ranked.c.rank)
-        .options(*_card_options())
     )
     found = {kind: [] for kind in limits}
-    for product, _rank in db.session.execute(statement):
+    for product in readmodel.cards(statement):
         found[product.kind].append(product)
     return found
 
@@ -198,36 +207,38 @@ def special_offers() -> dict[str, Any]:
     return {"combos": latest[KIND_COMBO], "membership": next(iter(latest[KIND_MEMBERSHIP]), None)}
 
 
-def product_by_slug(slug: str) -> Product | None:
-    statement = (
-        db.select(Product)
-        .where(Product.slug == slug, Product.is_active == true())
-        .options(
-            selectinload(Product.images),
-            selectinload(Product.categories),
-            selectinload(Product.components).joinedload(ComboComponent.component).selectinload(Product.images),
-        )
+def product_by_slug(slug: str) -> ProductView | None:
+    """The active product with this address, with its images, categories and a combo's parts."""
+    return readmodel.active_product(slug)
+
+
+def _related_statement(limit: int) -> Any:
+    shares_category = (
+        db.select(product_categories.c.product_id)
+        .where(product_categories.c.product_id == Product.id,
+               product_categories.c.category_id.in_(bindparam("category_ids", expanding=True)))
+        .exists()
     )
-    return db.session.execute(statement).scalar_one_or_none()
+    return (
+        db.select(*readmodel.card_columns())
+        .where(Product.is_active == true(), Product.id != bindparam("product_id"), shares_category)
+        .order_by(Product.published_at.desc(), Product.id.desc())
+        .limit(limit)
+    )
 
 
-def related_products(product: Product, limit: int = 4) -> list[Product]:
+_RELATED = {4: _related_statement(4)}  # built once per limit
+
+
+def related_products(product: ProductView, limit: int = 4) -> list[ProductView]:
     """Other active products sharing a category, newest first."""
     category_ids = [c.id for c in product.categories]
     if not category_ids:
         return []
-    statement = (
-        db.select(Product)
-        .where(
-            Product.is_active == true(),
-            Product.id != product.id,
-            Product.categories.any(Category.id.in_(category_ids)),
-        )
-        .order_by(Product.published_at.desc(), Product.id.desc())
-        .limit(limit)
-        .options(*_card_options())
-    )
-    return db.session.execute(statement).scalars().all()
+    statement = _RELATED.get(limit)
+    if statement is None:
+        statement = _RELATED[limit] = _related_statement(limit)
+    return readmodel.views(db.session.execute(statement, {"product_id": product.id, "category_ids": category_ids}))
 
 
 def combo_comparison(combo: Product) -> BundleComparison:

@@ -9,7 +9,6 @@ from sqlalchemy import update
 
 from shop.catalogue.models import MOVEMENT_RELEASED, MOVEMENT_RESERVED, Product, StockMovement
 from shop.core import stamp
-from shop.core.timeutil import utcnow
 from shop.extensions import db
 
 
@@ -19,14 +18,14 @@ def change(product_id: int, delta: int, reason: str, *, order_id: int | None = N
     result = db.session.execute(
         update(Product)
         .where(Product.id == product_id, Product.stock + delta >= 0)
-        .values(stock=Product.stock + delta, updated_at=utcnow())
+        .values(stock=Product.stock + delta, updated_at=Product.updated_at)  # a sale is not an edit of the product
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         return False
     db.session.add(StockMovement(product_id=product_id, change=delta, reason=reason, order_id=order_id,
                                  actor_id=actor_id, note=note[:500]))
-    stamp.mark_changed()  # a bare UPDATE: cached pages drop the stamp after the commit
+    stamp.mark_changed()  # a bare UPDATE: cached pages (which show the stock) drop the stamp after the commit
     return True
 
 

@@ -167,4 +167,4 @@ def _stamp_columns():
     )
 
 
-stamp.register(_stamp_columns, ARTICLE_TABLES)
+stamp.register("articles", _stamp_columns, ARTICLE_TABLES)

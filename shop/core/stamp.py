@@ -19,34 +19,45 @@ from sqlalchemy.orm import Session
 
 from shop.extensions import db
 
-_parts: list[Callable[[], Iterable[Any]]] = []
+_parts: dict[str, Callable[[], Iterable[Any]]] = {}  # name: columns(), in the order they were registered
 _tables: set[str] = set()
 _lock = threading.Lock()
-_stamp: dict[str, Any] = {"value": None, "checked": 0.0}
+_stamp: dict[str, Any] = {"value": None, "parts": {}, "checked": 0.0}
 CHANGED_KEY = "storefront_changed"
 
 
-def register(columns: Callable[[], Iterable[Any]], tables: Iterable[str]) -> None:
-    """Add a part to the stamp: `columns()` returns SQL expressions (aggregates or scalar subqueries)."""
+def register(name: str, columns: Callable[[], Iterable[Any]], tables: Iterable[str]) -> None:
+    """Add a part called `name` to the stamp: `columns()` returns SQL expressions (aggregates or scalar
+    subqueries) that change whenever a row of `tables` does."""
     with _lock:
-        if columns not in _parts:
-            _parts.append(columns)
+        _parts.setdefault(name, columns)
         _tables.update(tables)
+
+
+def _columns() -> dict[str, list[Any]]:
+    return {name: list(part()) for name, part in _parts.items()}
 
 
 def query() -> Any:
     """The stamp's SELECT (one row)."""
-    columns = [column for part in _parts for column in part()]
-    return db.select(*columns)
+    return db.select(*[column for columns in _columns().values() for column in columns])
 
 
-def current() -> tuple[Any, ...]:
-    """The stamp's value, read again when older than PAGE_CACHE_CHECK_SECONDS."""
+def current(*names: str) -> tuple[Any, ...]:
+    """The stamp's value, read again when older than PAGE_CACHE_CHECK_SECONDS: the whole of it, or only the
+    parts named (a cache of promotions need not drop when a book's stock changes)."""
     now = time.monotonic()
     interval = current_app.config["PAGE_CACHE_CHECK_SECONDS"]
     if _stamp["value"] is None or now - _stamp["checked"] >= interval:
-        _stamp["value"] = tuple(db.session.execute(query()).one())
-        _stamp["checked"] = now
+        columns = _columns()
+        row = tuple(db.session.execute(db.select(*[c for cs in columns.values() for c in cs])).one())
+        parts, start = {}, 0
+        for name, cs in columns.items():
+            parts[name] = row[start:start + len(cs)]
+            start += len(cs)
+        _stamp["value"], _stamp["parts"], _stamp["checked"] = row, parts, now
+    if names:
+        return tuple(_stamp["parts"].get(name) for name in names)
     return _stamp["value"]  # type: ignore[no-any-return]
 
 
@@ -54,6 +65,7 @@ def forget() -> None:
     """Read the stamp again on next use (after this process changed the storefront)."""
     _stamp["checked"] = 0.0
     _stamp["value"] = None
+    _stamp["parts"] = {}
 
 
 def mark_changed(session: Session | None = None) -> None:
@@ -78,3 +90,34 @@ def _forget_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _drop_flag_after_rollback(session: Session) -> None:
     session.info.pop(CHANGED_KEY, None)
+
+
+class StampedCache:
+    """A small per-process cache of values read from the database, all dropped when the stamp changes.
+
+    For values every process may hold a copy of (a category list, a listing's total): at most
+    `max_entries`, the oldest dropped first; `get(key, load)` calls load() on a miss. `parts` names the
+    parts of the stamp the values depend on (by default all of it).
+    """
+
+    def __init__(self, max_entries: int, parts: tuple[str, ...] = ()) -> None:
+        self.max_entries = max_entries
+        self.parts = parts  # the parts of the stamp the values depend on (all when empty)
+        self._stamp: tuple[Any, ...] | None = None
+        self._values: dict[Any, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, load: Callable[[], Any]) -> Any:
+        now = current(*self.parts)
+        with self._lock:
+            if self._stamp != now:
+                self._stamp, self._values = now, {}
+            if key in self._values:
+                return self._values[key]
+        value = load()
+        with self._lock:
+            if self._stamp == now:
+                while len(self._values) >= self.max_entries:
+                    del self._values[next(iter(self._values))]
+                self._values[key] = value
+        return value

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from shop.accounts.licences import US_STATES
@@ -44,11 +44,15 @@ class ApprovalError(Refusal):
     """An approval that cannot be saved as given, or removed while certificates refer to it."""
 
 
+_VALID_ON = (select(Approval)  # built once: a product page reads it on every view
+             .where(Approval.product_id == bindparam("product_id"), Approval.starts_on <= bindparam("day"),
+                    Approval.expires_on >= bindparam("day"))
+             .order_by(Approval.id))
+
+
 def valid_on(product_id: int, day: date) -> list[Approval]:
     """The course's approvals in force on `day` (start and expiry days included), oldest first."""
-    return list(db.session.scalars(
-        select(Approval).where(Approval.product_id == product_id, Approval.starts_on <= day,
-                               Approval.expires_on >= day).order_by(Approval.id)))
+    return list(db.session.scalars(_VALID_ON, {"product_id": product_id, "day": day}))
 
 
 def for_product(product_id: int) -> list[Approval]:

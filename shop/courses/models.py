@@ -287,4 +287,4 @@ def _stamp_columns():
     )
 
 
-stamp.register(_stamp_columns, ("course_approvals",))
+stamp.register("approvals", _stamp_columns, ("course_approvals",))

@@ -37,8 +37,8 @@ ADDRESS_FIELDS = ("name", "line1", "line2", "city", "region", "postal_code", "co
 
 
 def record(order: Order, kind: str, message: str = "", actor_id: int | None = None) -> None:
-    """Add an entry to the order's timeline (not committed)."""
-    order.events.append(OrderEvent(kind=kind, message=message[:1000], actor_id=actor_id))
+    """Add an entry to the order's timeline (not committed), without reading the entries already there."""
+    db.session.add(OrderEvent(order=order, kind=kind, message=message[:1000], actor_id=actor_id))
 
 
 def order_number(order_id: int) -> str:

@@ -186,7 +186,7 @@ _lock = threading.Lock()
 
 def live_set() -> LiveSet:
     """Every promotion that is on and not past its end, converted; cached per process under the stamp."""
-    key = (str(db.engine.url), stamp.current())
+    key = (str(db.engine.url), stamp.current("promotions", "catalogue"))
     entry = _cache["entry"]
     if entry is not None and entry[0] == key:
         return entry[1]

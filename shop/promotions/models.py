@@ -186,7 +186,7 @@ def _stamp_columns() -> tuple[Any, ...]:
             db.select(func.max(Promotion.updated_at)).scalar_subquery())
 
 
-stamp.register(_stamp_columns, PROMOTION_TABLES)
+stamp.register("promotions", _stamp_columns, PROMOTION_TABLES)
 
 
 @event.listens_for(Session, "before_flush")
