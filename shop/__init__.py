@@ -47,7 +47,7 @@ from shop.storefront import (
     payment_link,
     seo,
 )
-from shop.web import errors, pagecache, security
+from shop.web import errors, first_visit, pagecache, security
 
 ROOT = Path(__file__).resolve().parent.parent
 STOREFRONT = (catalogue, pages, cart, checkout, account, payment_link, learning, certificates, membership, articles,
@@ -126,6 +126,7 @@ def register_blueprints(app):
     for module in BACK_OFFICE:  # each protected by role (see shop.accounts.access)
         app.register_blueprint(module.bp)
     access.install(app)  # role checks run before anything else reads a request
+    first_visit.init_app(app)  # Add to cart from a first visit: checked by origin, not by a token
     dev_mail.init_app(app)  # the development-only mailbox, when DEV_MAILBOX is on
 
 

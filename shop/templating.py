@@ -13,6 +13,7 @@ from shop.courses.access import owned_course_ids
 from shop.money import format_cents
 from shop.shipping.countries import COUNTRIES
 from shop.web import pagecache
+from shop.web.urls import remembered_url_for
 
 
 def _shop_date(value, fmt="%B %-d, %Y"):
@@ -65,13 +66,19 @@ def _fragment(name):
     return Markup(pagecache.marker(name))  # noqa: S704 (our own fixed marker, no user text)
 
 
-def _owns(product):
-    """Whether the logged-in customer owns this course (no query at all for visitors)."""
+@pagecache.condition("owns")
+def _owns(course_id):
+    """Whether the signed-in customer owns this course (no query at all for visitors)."""
     if not current_user.is_authenticated:
         return False
     if "owned_course_ids" not in g:
         g.owned_course_ids = owned_course_ids(user=current_user)
-    return product.id in g.owned_course_ids
+    return int(course_id) in g.owned_course_ids
+
+
+def _owned_or(course, if_owned, otherwise):
+    """`if_owned` for the customer who owns this course, `otherwise` for everyone else (pages stay shared)."""
+    return pagecache.choice("owns", course.id, if_owned, otherwise)
 
 
 OFFICE_NAV = (
@@ -105,10 +112,21 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["tel"] = _tel
     app.jinja_env.filters["country_name"] = lambda code: COUNTRIES.get(code, code)
     app.jinja_env.globals["fragment"] = _fragment
+    app.jinja_env.globals["url_for"] = remembered_url_for
     app.jinja_env.globals["has_endpoint"] = _has_endpoint
-    app.jinja_env.globals["owns"] = _owns
+    app.jinja_env.globals["owned_or"] = _owned_or
     app.jinja_env.globals["office_nav"] = OFFICE_NAV
     app.jinja_env.globals["user_has_role"] = _user_has_role
+
+    anonymous_links = {}  # the same for every visitor who is not signed in: rendered once per script root
+
+    @pagecache.fragment("account-links")
+    def _account_links():
+        if current_user.is_authenticated:
+            return render_template("_account_links.html")
+        if request.script_root not in anonymous_links:
+            anonymous_links[request.script_root] = render_template("_account_links.html")
+        return anonymous_links[request.script_root]
 
     @pagecache.fragment("flashes")
     def _flashes():

@@ -7,6 +7,7 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
+from werkzeug.datastructures import Headers
 
 from shop import create_app
 from shop.extensions import db
@@ -20,10 +21,16 @@ class FreshContextClient(FlaskClient):
 
     Tests hold an app context to use the database; without this, every request in a test would
     reuse it, sharing `g` (CSRF tokens, the logged-in user) and the database session between
-    requests and between clients.
+    requests and between clients. A POST carries the Origin and Sec-Fetch-Site a browser sends with a
+    form posted from one of the shop's pages, unless the test gives its own.
     """
 
     def open(self, *args, **kwargs):
+        if str(kwargs.get("method", "")).upper() == "POST":  # what a browser says of a form on the shop's page
+            headers = Headers(kwargs.get("headers") or {})
+            headers.setdefault("Origin", "http://localhost")
+            headers.setdefault("Sec-Fetch-Site", "same-origin")
+            kwargs["headers"] = headers
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         if has_app_context():

@@ -11,7 +11,7 @@ from shop.cart.forms import AddToCartForm, PromoCodeForm, RemoveForm, UpdateQuan
 from shop.promotions import codes as promo_codes
 from shop.quote import apply_code, quote
 from shop.storefront.checkout import checkout_page
-from shop.web import pagecache
+from shop.web import first_visit, pagecache
 from shop.web.helpers import first_error, wants_json
 
 bp = Blueprint("cart", __name__)
@@ -19,7 +19,8 @@ bp = Blueprint("cart", __name__)
 
 @pagecache.fragment("csrf")
 def _csrf_fragment():
-    return generate_csrf()
+    """The form token; none for a visitor with no session yet (their Add to cart is checked by origin)."""
+    return generate_csrf() if first_visit.has_session() else ""
 
 
 @pagecache.fragment("cart-count")
@@ -49,6 +50,7 @@ def view():
 
 
 @bp.post("/cart/add")
+@first_visit.first_visit_form("cart.add")
 def add():
     form = AddToCartForm()
     if not form.validate_on_submit():

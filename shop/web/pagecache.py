@@ -1,32 +1,39 @@
-"""A per-process cache of rendered storefront pages.
+"""A per-process cache of rendered storefront pages, shared by every visitor, signed in or not.
 
-Storefront pages are the same for every visitor but for a few small per-visitor fragments (the
-header's account links, later the cart count and form tokens). Pages are rendered once with
-markers where those fragments go, kept in memory under the request's path and arguments, and
-finished per request by replacing the markers.
+Storefront pages are the same for every visitor but for a few small per-visitor parts: fragments (the
+header's account links, the cart count, form tokens, flashed messages) and choices between two
+renderings (a course's buy box says "You own this course" to its owner, and offers it to everyone
+else). Pages are rendered once with markers where those parts go, kept in memory under the request's
+path and arguments, and finished per request by replacing the markers.
 
 A cached page is dropped when the storefront stamp changes (shop.core.stamp: a product, its stock, a
 category or a promotion was edited anywhere). Entries also expire after MAX_AGE seconds so that
 time-dependent content (schedules) never lingers.
 """
 
+import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any
 
 from flask import Flask, Response, current_app
-from flask_login import current_user
+from markupsafe import Markup
 
 from shop.core import stamp
 
 MAX_ENTRIES = 2000
+MAX_BYTES = 64 * 1024 * 1024  # of page text kept per process, whatever the number of pages
 MAX_AGE = 60.0
 MARKER = "\x00fragment:{}\x00"
+CHOICE = re.compile("\x00choice:([a-z-]+):([^\x00]*)\x00(.*?)\x00or\x00(.*?)\x00end\x00", re.DOTALL)
 
 _fragments = {}
+_conditions: dict[str, Callable[[str], bool]] = {}
 _lock = threading.Lock()
 _entries = OrderedDict()
+_bytes = 0
 
 
 def fragment(name: str) -> Callable[[Callable[[], str]], Callable[[], str]]:
@@ -43,7 +50,32 @@ def marker(name: str) -> str:
     return MARKER.format(name)
 
 
+def condition(name: str) -> Callable[[Callable[[str], bool]], Callable[[str], bool]]:
+    """Register a per-request test, condition(argument) -> bool, that a choice() marker asks."""
+
+    def register(func):
+        _conditions[name] = func
+        return func
+
+    return register
+
+
+def choice(name: str, argument: Any, if_true: str, if_false: str) -> Markup:
+    """Both renderings of a per-visitor part; the visitor sees if_true when condition `name`(argument) holds."""
+    argument = str(argument)
+    if name not in _conditions or "\x00" in argument:
+        raise ValueError(f"no page-cache condition {name!r}, or a NUL byte in its argument")
+    return Markup(f"\x00choice:{name}:{argument}\x00{if_true}\x00or\x00{if_false}\x00end\x00")  # noqa: S704
+
+
+def _choose(match: re.Match) -> str:
+    name, argument, if_true, if_false = match.groups()
+    return if_true if _conditions[name](argument) else if_false
+
+
 def personalise(html: str) -> str:
+    if "\x00choice:" in html:
+        html = CHOICE.sub(_choose, html)
     for name, render in _fragments.items():
         token = marker(name)
         if token in html:
@@ -52,18 +84,28 @@ def personalise(html: str) -> str:
 
 
 def clear() -> None:
+    global _bytes
     with _lock:
         _entries.clear()
+        _bytes = 0
     stamp.forget()
 
 
-def cached_page(key: Hashable, render: Callable[[], str]) -> str:
-    """The page for key, rendered by render() when missing or stale (fragments are filled in later).
+def size() -> tuple[int, int]:
+    """(pages, bytes of page text) this process holds."""
+    with _lock:
+        return len(_entries), _bytes
 
-    Only pages for anonymous visitors are shared: a logged-in customer's page can say which
-    courses they own, so it is rendered for them alone.
+
+def cached_page(key: Hashable, render: Callable[[], str]) -> str:
+    """The page for key, rendered by render() when missing or stale (fragments and choices are filled in later).
+
+    Pages are shared by every visitor: what differs between them is a fragment or a choice, never in the
+    page itself. At most MAX_ENTRIES pages and MAX_BYTES of their text are kept, the least recently used
+    dropped first.
     """
-    if not current_app.config["PAGE_CACHE"] or current_user.is_authenticated:
+    global _bytes
+    if not current_app.config["PAGE_CACHE"]:
         return render()
     current = stamp.current()
     now = time.monotonic()
@@ -73,21 +115,25 @@ def cached_page(key: Hashable, render: Callable[[], str]) -> str:
             _entries.move_to_end(key)
             return entry[2]
     html = render()
+    cost = len(html)  # characters: a page is nearly all ASCII, so about its bytes
     with _lock:
+        old = _entries.pop(key, None)
+        if old is not None:
+            _bytes -= len(old[2])
         _entries[key] = (current, now, html)
-        _entries.move_to_end(key)
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
+        _bytes += cost
+        while _entries and (len(_entries) > MAX_ENTRIES or _bytes > MAX_BYTES):
+            _bytes -= len(_entries.popitem(last=False)[1][2])
     return html
 
 
 def init_app(app: Flask) -> None:
-    """Every HTML response, cached or not, gets its per-visitor fragments filled in."""
+    """Every HTML response, cached or not, gets its per-visitor fragments and choices filled in."""
 
     @app.after_request
     def _fill_fragments(response: Response) -> Response:
         if response.mimetype == "text/html" and not response.direct_passthrough:
             html = response.get_data(as_text=True)
-            if "\x00fragment:" in html:
+            if "\x00fragment:" in html or "\x00choice:" in html:
                 response.set_data(personalise(html))
         return response

@@ -93,8 +93,9 @@ def test_nonsense_in_the_add_form_is_a_400_with_a_message(client, data):
     assert "error-box" in response.get_data(as_text=True)
 
 
-def test_a_missing_csrf_token_is_refused(client):
+def test_a_missing_csrf_token_is_refused_once_the_visitor_has_a_session(client):
     book = BookFactory()
+    _post(client, "/cart/add", product_id=book.id, quantity=1)
     response = client.post("/cart/add", data={"product_id": book.id, "quantity": 1})
     assert response.status_code == 400
     assert "form expired" in response.get_data(as_text=True)
