@@ -62,6 +62,7 @@ bench: venv wrk ## Every benchmark, each beside its baseline (needs wrk and Post
 	$(BIN)/python bench/add_to_cart.py --no-fail
 	$(BIN)/python bench/checkout.py --backend sqlite --no-fail
 	$(BIN)/python bench/checkout.py --backend postgresql --no-fail
+	$(BIN)/python bench/checkout.py --backend postgresql --concurrency 8 --no-fail
 	$(BIN)/python bench/lesson_page.py --no-fail
 
 clean: ## Remove the virtualenv and local data

@@ -7,9 +7,10 @@ so that each session has a cart). wrk then POSTs /cart/add (the book, quantity 1
 sessions in rotation, each request carrying its session cookie and csrf_token; a 303 is success
 (wrk does not follow redirects). Cart quantities are reset to 1 before each round (a cart line
 stops at 99). Rounds alternate hello and add-to-cart; the best round of each is shown with p50,
-p99, req/s as a percentage of hello's, and the adds the database recorded. Exits 1 on any
-non-2xx/3xx answer or a missed target (--no-fail to report only). "CPU ms/req" is the gunicorn
-workers' CPU time per request (from /proc): unlike req/s, it hardly moves when other work shares the machine.
+p99, req/s as a percentage of hello's, and the adds the database recorded, then each gunicorn
+worker's resident memory after the load. Exits 1 on any non-2xx/3xx answer or a missed target
+(--no-fail to report only). "CPU ms/req" is the gunicorn workers' CPU time per request (from
+/proc): unlike req/s, it hardly moves when other work shares the machine.
 
     .venv/bin/python bench/add_to_cart.py [--backends sqlite,postgresql] [--sessions 300] [--duration 10]
                                           [--rounds 3] [--connections 8] [--workers 2] [--target 20]
@@ -22,17 +23,18 @@ import sys
 import tempfile
 import urllib.parse
 
-import requests
 from common import (
     BOOK_SLUG,
     ROOT,
     WRK_DONE_LUA,
     Database,
     Server,
+    browser,
     handle_signals,
     load_arguments,
     lua_table,
     parsed_backends,
+    rss_line,
     shop_env,
     wrk,
 )
@@ -61,18 +63,22 @@ end
 
 
 def prefetch_sessions(base, book_id, count):
-    """[(Cookie header, form body)]: visitors who opened the book's page and have it in their cart once."""
+    """[(Cookie header, form body)]: visitors who opened the book's page and have it in their cart once.
+
+    A first visit has no session and its page no token; its first Add to cart makes the session, and the
+    page then holds the token that every later add carries (as a returning visitor's would)."""
     sessions = []
     for _ in range(count):
-        browser = requests.Session()
-        page = browser.get(f"{base}/products/{BOOK_SLUG}", timeout=30)
-        token = csrf_token(page.text)
-        body = urllib.parse.urlencode({"csrf_token": token, "product_id": book_id, "quantity": 1})
-        added = browser.post(f"{base}/cart/add", data=body, timeout=30,
+        visitor = browser(base)
+        page = visitor.get(f"{base}/products/{BOOK_SLUG}", timeout=30)
+        first = urllib.parse.urlencode({"csrf_token": csrf_token(page.text), "product_id": book_id, "quantity": 1})
+        added = visitor.post(f"{base}/cart/add", data=first, timeout=30,
                              headers={"Content-Type": "application/x-www-form-urlencoded"})
         if added.status_code != 200 or not added.url.endswith("/cart"):  # the 303 was followed to /cart
             raise RuntimeError(f"prefetch: add to cart answered {added.status_code}: {added.text[:300]}")
-        sessions.append((f"session={browser.cookies['session']}", body))
+        token = csrf_token(visitor.get(f"{base}/products/{BOOK_SLUG}", timeout=30).text)
+        body = urllib.parse.urlencode({"csrf_token": token, "product_id": book_id, "quantity": 1})
+        sessions.append((f"session={visitor.cookies['session']}", body))
     return sessions
 
 
@@ -131,18 +137,19 @@ def bench_backend(backend, args, tmp):
                     result["recorded"] = db.scalar("SELECT coalesce(sum(quantity), 0) FROM cart_items") - before
                 samples[name].append(result)
                 print(f"  round {round_} {name:<12} {result['rps']:8.0f} req/s", file=sys.stderr)
+        rss = rss_line(shop, hello)
         rows = {}
         for name, results in samples.items():
             best = max(results, key=lambda r: r["rps"])
             rows[name] = {**best, "bad": sum(r["bad"] for r in results), "socket": sum(r["socket"] for r in results)}
-        return rows
+        return rows, rss
     finally:
         for server in servers:
             server.stop()
         db.drop()
 
 
-def print_table(backend, rows, args):
+def print_table(backend, rows, rss, args):
     hello_rps = rows["hello"]["rps"]
     print(f"\n{backend}: POST /cart/add (the book, {args.sessions} sessions in rotation) beside hello; gunicorn "
           f"{args.workers} sync workers, wrk {args.connections} connections, best of {args.rounds} x {args.duration} s")
@@ -163,6 +170,7 @@ def print_table(backend, rows, args):
             notes.append(f"{r['socket']} socket errors")
         print(f"{name:<13}{r['rps']:8.0f}{r['p50']:9.1f}{r['p99']:9.1f}{share:8.0f}%  {verdict:<12}"
               f"{r['cpu_ms']:10.2f}  " + ", ".join(notes))
+    print(rss)
     return failed
 
 
@@ -179,12 +187,12 @@ def main():
               file=sys.stderr)
         with tempfile.TemporaryDirectory(prefix=f"bench-cart-{backend}-") as tmp:
             try:
-                rows = bench_backend(backend, args, tmp)
+                rows, rss = bench_backend(backend, args, tmp)
             except subprocess.CalledProcessError as error:
                 sys.exit(f"{backend}: {' '.join(error.cmd)} failed:\n{error.stdout}{error.stderr}")
             except RuntimeError as error:
                 sys.exit(f"{backend}: {error}")
-        failed |= print_table(backend, rows, args)
+        failed |= print_table(backend, rows, rss, args)
     sys.exit(1 if failed else 0)
 
 

@@ -1,12 +1,10 @@
-"""Helpers shared by the benches: fresh databases, gunicorn and localstripe servers, wrk runs, percentiles.
-
-bench/storefront.py was written first and keeps its own copies for now; these are the same helpers
-with the knobs the checkout and add-to-cart benches need (gunicorn environment, worker count).
-"""
+"""Helpers shared by the benches: fresh databases, gunicorn servers (CPU time, workers' memory), wrk runs,
+percentiles."""
 
 import argparse
 import http.client
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -16,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import requests
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +36,14 @@ def run(cmd, env=None, **kwargs):
     return subprocess.run(cmd, cwd=ROOT, env=env, check=True, text=True, capture_output=True, **kwargs)
 
 
+def browser(base):
+    """A requests.Session that says what a browser says of requests made by the shop's own pages: a first
+    visit's Add to cart carries no token and is accepted on that word (shop.web.first_visit)."""
+    session = requests.Session()
+    session.headers.update({"Origin": base, "Sec-Fetch-Site": "same-origin", "Referer": f"{base}/"})
+    return session
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -53,7 +60,7 @@ def pg_admin(sql):
 class Database:
     """A fresh, migrated database seeded with the demo catalogue and shipping methods; drop() removes it."""
 
-    def __init__(self, backend, tmp, tag):
+    def __init__(self, backend, tmp, tag, bulk_products=0):
         self.backend = backend
         self.pg_name = None
         if backend == "sqlite":
@@ -66,11 +73,21 @@ class Database:
         else:
             raise ValueError(f"unknown backend {backend!r}")
         self.media = f"{tmp}/media"
+        self.engine = create_engine(self.url)
+        try:
+            self.flask("db", "upgrade")
+            self.flask("seed-demo")  # also seeds the shipping methods
+            if bulk_products:
+                self.flask("seed-bulk", "--products", str(bulk_products))
+        except BaseException:  # a failure or Ctrl-C while seeding: the caller never gets the object to drop
+            self.drop()
+            raise
+
+    def flask(self, *args, input=None):
+        """Run `flask <args>` against this database (development settings), e.g. `flask create-user`."""
         env = {**os.environ, "FLASK_APP": "wsgi.py", "SHOP_CONFIG": "development", "DATABASE_URL": self.url,
                "MEDIA_ROOT": self.media}
-        for args in (["db", "upgrade"], ["seed-demo"]):  # seed-demo also seeds the shipping methods
-            run([str(BIN / "flask"), *args], env=env)
-        self.engine = create_engine(self.url)
+        return run([str(BIN / "flask"), *args], env=env, input=input)
 
     def execute(self, sql, **params):
         with self.engine.begin() as conn:
@@ -79,6 +96,10 @@ class Database:
     def scalar(self, sql, **params):
         with self.engine.connect() as conn:
             return conn.execute(text(sql), params).scalar_one()
+
+    def rows(self, sql, **params):
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql), params).all()
 
     def drop(self):
         self.engine.dispose()
@@ -111,10 +132,15 @@ class Server:
                                          start_new_session=True)
 
     def get(self, path):
+        return self.fetch(path)[0]
+
+    def fetch(self, path, headers=None):
+        """(status, body as text) of GET path, sent with headers (e.g. the Cookie wrk will send)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
-            conn.request("GET", path)
-            return conn.getresponse().status
+            conn.request("GET", path, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, response.read().decode(errors="replace")
         finally:
             conn.close()
 
@@ -133,17 +159,36 @@ class Server:
     def log_tail(self, chars=2000):
         return self.log.read_text(errors="replace")[-chars:]
 
-    def cpu_seconds(self):
-        """CPU time (user + system) used so far by gunicorn and its workers; 0 where /proc is missing."""
-        total = 0
+    def _processes(self):
+        """[(pid, /proc/<pid>/stat fields after the command name)] of the master and its workers."""
+        found = []
         for entry in Path("/proc").glob("[0-9]*/stat"):
             try:
                 fields = entry.read_text().rsplit(")", 1)[1].split()
             except (OSError, IndexError):
                 continue
             if int(fields[1]) == self.proc.pid or entry.parent.name == str(self.proc.pid):
-                total += int(fields[11]) + int(fields[12])
+                found.append((int(entry.parent.name), fields))
+        return found
+
+    def cpu_seconds(self):
+        """CPU time (user + system) used so far by gunicorn and its workers; 0 where /proc is missing."""
+        total = sum(int(fields[11]) + int(fields[12]) for _, fields in self._processes())
         return total / os.sysconf("SC_CLK_TCK")
+
+    def worker_rss_mb(self):
+        """Resident memory (VmRSS) of each worker (the master's children), in MB, by pid; [] without /proc."""
+        sizes = []
+        for pid, _ in sorted(self._processes()):
+            if pid == self.proc.pid:
+                continue
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            if match := re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE):
+                sizes.append(int(match[1]) / 1024)
+        return sizes
 
     def stop(self):
         if self.proc.poll() is None:
@@ -155,13 +200,24 @@ class Server:
                 self.proc.wait()
 
 
-def wrk(url, seconds, connections, lua, script_args=()):
-    """Load url with wrk and the Lua script `lua` (which must end with WRK_DONE_LUA)."""
+def rss_line(shop, hello=None):
+    """`shop workers RSS: 71 MB, 69 MB (hello: 25 MB, 25 MB)`, read now: call it after the load."""
+    def sizes(server):
+        return ", ".join(f"{mb:.0f} MB" for mb in server.worker_rss_mb()) or "not readable (no /proc?)"
+
+    return f"shop workers RSS: {sizes(shop)}" + (f" (hello: {sizes(hello)})" if hello else "")
+
+
+def wrk(url, seconds, connections, lua, script_args=(), headers=()):
+    """Load url with wrk and the Lua script `lua` (which must end with WRK_DONE_LUA); headers: extra
+    "Name: value" strings sent with every request (wrk -H), e.g. a signed-in customer's Cookie."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: run `make wrk` (apt-get install wrk), or `make bench`, which does.")
     threads = max(1, min(connections, os.cpu_count() or 1))
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
            "-s", lua, url]
+    for header in headers:
+        cmd += ["-H", header]
     if script_args:
         cmd += ["--", *map(str, script_args)]
     for line in run(cmd).stdout.splitlines():

@@ -1,155 +1,213 @@
 """Storefront throughput beside a bare Flask app, on SQLite and PostgreSQL.
 
 For each backend: build a fresh database (migrate, seed-demo, seed-bulk), serve the shop and
-bench/hello.py with identical gunicorn settings, load each page with wrk (round-robin, several
-rounds) and print the best round's req/s, p50 and p99 latency, and req/s as a percentage of
-hello's. Exits 1 if any page answered non-2xx/3xx.
+bench/hello.py with identical gunicorn settings, create a customer account (`flask create-user`),
+sign it in through the login form and put the book in its cart, then load each page with wrk
+(round-robin, several rounds) and print the best round's req/s, p50 and p99 latency, and req/s as
+a percentage of hello's beside the issue's target (MISS when missed), then each gunicorn worker's
+resident memory. Rows named "... (signed in)" send the signed-in customer's session cookie with
+every request; the others send no cookie (a first visit). Rows named "... uncached" are served by a
+second shop, the same but with its page cache off, so that every request renders its page: the
+miss path, for certain (a random listing page mostly hits the cache, having only products/24 pages).
+Exits 1 if any page answered non-2xx/3xx.
 
     .venv/bin/python bench/storefront.py [--backends sqlite,postgresql] [--products 10000]
                                          [--duration 10] [--rounds 3] [--connections 8] [--workers 2]
 """
 
 import argparse
-import os
-import secrets
-import signal
+import re
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
-from common import Server, pg_admin, run
-from sqlalchemy import create_engine, text
+import requests
+from common import (
+    BOOK_SLUG,
+    ROOT,
+    WRK_DONE_LUA,
+    Database,
+    Server,
+    handle_signals,
+    rss_line,
+    shop_env,
+    wrk,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-PG_SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-PAGES = {  # name: a path, or (path prefix, range) to add a random number from that range to every request
+sys.path.insert(0, str(ROOT))
+from tests.support.forms import csrf_token  # noqa: E402
+
+SIGNED_IN = " (signed in)"  # pages whose name ends so are loaded with the signed-in customer's Cookie
+# name: a path; or (path prefix, range) to add a random number from that range to every request; or
+# (path prefix, "words") to add a random query made of WORDS (see LUA) to every request
+PAGES = {
     "home": "/",
     "catalogue": "/catalogue",
     "catalogue p3": "/catalogue?kind=course&sort=price-asc&page=3",
     "catalogue any": ("/catalogue?page=", "pages"),
-    "product": "/products/soft-tissue-release-book",
+    "catalogue any" + SIGNED_IN: ("/catalogue?page=", "pages"),
+    "product": f"/products/{BOOK_SLUG}",
     "product bulk": "/products/bulk-{middle}",
     "product any": ("/products/bulk-", "bulk"),
+    "product any" + SIGNED_IN: ("/products/bulk-", "bulk"),
     "search": "/search?q=myofascial",
+    "search any": ("/search?q=", "words"),
+    # served by a second shop with its page cache off: every request renders its page (a miss, for certain)
+    "catalogue uncached": ("/catalogue?page=", "pages"),
+    "catalogue uncached" + SIGNED_IN: ("/catalogue?page=", "pages"),
+    "product uncached": ("/products/bulk-", "bulk"),
+    "product uncached" + SIGNED_IN: ("/products/bulk-", "bulk"),
 }
-TARGETS = {"catalogue": 40, "product": 50}  # % of hello's req/s, for the pages whose name starts so
-LUA = """
+UNCACHED = " uncached"  # pages whose name holds this are loaded from the shop whose page cache is off
+# % of hello's req/s, from the issue: cached pages 50, page-cache misses 30, a missed search 25
+TARGETS = {"home": 50, "catalogue": 50, "catalogue p3": 50, "product": 50, "product bulk": 50,
+           "catalogue any": 30, "product any": 30, "catalogue any" + SIGNED_IN: 30, "product any" + SIGNED_IN: 30,
+           "search any": 25, "catalogue uncached": 30, "product uncached": 30,
+           "catalogue uncached" + SIGNED_IN: 30, "product uncached" + SIGNED_IN: 30}
+# What visitors type: words of the catalogue's titles and descriptions (bulk and demo products)
+WORDS = ["myofascial", "trigger", "point", "soft", "tissue", "stretching", "sports", "lymphatic", "prenatal",
+         "neuromuscular", "orthopedic", "deep", "reflexology", "craniosacral", "neck", "shoulder", "back", "hip",
+         "knee", "foot", "jaw", "wrist", "thoracic", "spine", "pelvis", "essentials", "intermediate", "advanced",
+         "masterclass", "refresher", "workshop", "release", "therapy", "massage", "technique", "techniques",
+         "course", "book", "pain", "fascia", "anatomy", "assessment", "posture", "muscle", "online", "home"]
+SEARCH_EXAMPLE = "myofascial+shouldr"  # what the check before the load asks for on "search any"
+SEARCH_SHOWN = "<word>+<word with a typo | word+word>"
+CUSTOMER, PASSWORD = "bench-storefront@example.com", "bench-storefront-password-1"
+REQUEST_LUA = """
+-- a misspelt word: one letter wrong, missing or doubled (never the first)
+local function typo(word)
+  local i, letter = math.random(2, #word), string.char(math.random(97, 122))
+  local kind = math.random(3)
+  if kind == 1 then return word:sub(1, i - 1) .. letter .. word:sub(i + 1) end
+  if kind == 2 then return word:sub(1, i - 1) .. word:sub(i + 1) end
+  return word:sub(1, i) .. word:sub(i)
+end
+local function word() return words[math.random(#words)] end
 init = function(args)
-  if #args == 3 then
-    local prefix, low, high = args[1], tonumber(args[2]), tonumber(args[3])
-    math.randomseed(os.time() + tonumber(string.match(tostring({}), "0x(%x+)"), 16))
+  math.randomseed(os.time() + tonumber(string.match(tostring({}), "0x(%x+)"), 16))
+  local prefix = args[2]
+  if args[1] == "number" then
+    local low, high = tonumber(args[3]), tonumber(args[4])
     request = function() return wrk.format(nil, prefix .. math.random(low, high)) end
+  elseif args[1] == "words" then  -- two words, the second misspelt, or three words
+    request = function()
+      local extra = math.random(2) == 1 and typo(word()) or (word() .. "+" .. word())
+      return wrk.format(nil, prefix .. word() .. "+" .. extra)
+    end
   end
 end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("WRK %d %d %.0f %.0f %d %d\\n", summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
-end
 """
+LUA = "words = {" + ", ".join(f'"{word}"' for word in WORDS) + "}\n" + REQUEST_LUA + WRK_DONE_LUA
 
 
-def build_database(backend, tmp, products):
-    """A fresh, seeded database; returns (database URL, PG database name or None)."""
-    name = None
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp}/shop.db"
-    else:
-        name = f"shop_bench_{os.getpid()}"
-        pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        pg_admin(f'CREATE DATABASE "{name}"')
-        url = f"{PG_SERVER_URL.rpartition('/')[0]}/{name}"
-    env = {**os.environ, "FLASK_APP": "wsgi.py", "SHOP_CONFIG": "development", "DATABASE_URL": url,
-           "MEDIA_ROOT": f"{tmp}/media"}
-    flask = str(BIN / "flask")
-    for args in (["db", "upgrade"], ["seed-demo"], ["seed-bulk", "--products", str(products)]):
-        run([flask, *args], env=env)
-    return url, name
-
-
-def number_ranges(url, per_page):
+def number_ranges(db, per_page):
     """Listing page numbers and bulk product ids (ranges for the random pages), and a middle bulk id."""
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        low, high = conn.execute(text("SELECT min(id), max(id) FROM products WHERE sku LIKE 'BULK-%'")).one()
-        total = conn.execute(text("SELECT count(*) FROM products WHERE is_active")).scalar_one()
-    engine.dispose()
+    low = db.scalar("SELECT min(id) FROM products WHERE sku LIKE 'BULK-%'")
+    high = db.scalar("SELECT max(id) FROM products WHERE sku LIKE 'BULK-%'")
+    total = db.scalar("SELECT count(*) FROM products WHERE is_active")
     return {"pages": (1, -(-total // per_page)), "bulk": (low, high), "middle": (low + high) // 2}
 
 
-def wrk(base, path, seconds, args, lua, random=None):
-    """Load base + path (or path plus a random number from the range `random` per request) with wrk."""
-    threads = max(1, min(args.connections, os.cpu_count() or 1))
-    cmd = ["wrk", "-t", str(threads), "-c", str(args.connections), "-d", f"{seconds}s", "--timeout", "10s",
-           "-s", lua, base + path]
-    if random:
-        cmd += ["--", path, *map(str, random)]
-    for line in run(cmd).stdout.splitlines():
-        if line.startswith("WRK "):
-            requests, micros, p50, p99, bad_status, socket_errors = map(int, line.split()[1:])
-            return {"rps": requests / (micros / 1e6), "p50": p50 / 1000, "p99": p99 / 1000,
-                    "bad": bad_status, "socket": socket_errors}
-    raise RuntimeError(f"no result from {' '.join(cmd)}")
+def sign_in(db, shop):
+    """The Cookie header of a customer signed in through the login form, with the book in their cart."""
+    db.flask("create-user", "--role", "customer", "--name", "Bench Customer", "--password-stdin", CUSTOMER,
+             input=PASSWORD + "\n")
+    browser = requests.Session()
+    page = browser.get(f"{shop.base}/account/login", timeout=30)
+    answer = browser.post(f"{shop.base}/account/login", timeout=30, allow_redirects=False,
+                          data={"csrf_token": csrf_token(page.text), "email": CUSTOMER, "password": PASSWORD})
+    if answer.status_code not in (302, 303):
+        raise RuntimeError(f"log in as {CUSTOMER} answered {answer.status_code}: {answer.text[:300]}")
+    book_id = db.scalar("SELECT id FROM products WHERE slug = :slug", slug=BOOK_SLUG)
+    page = browser.get(f"{shop.base}/products/{BOOK_SLUG}", timeout=30)
+    added = browser.post(f"{shop.base}/cart/add", timeout=30,  # the 303 is followed to /cart (the flash shown)
+                         data={"csrf_token": csrf_token(page.text), "product_id": book_id, "quantity": 1})
+    if added.status_code != 200 or not added.url.endswith("/cart"):
+        raise RuntimeError(f"signed in, add to cart answered {added.status_code}: {added.text[:300]}")
+    return f"session={browser.cookies['session']}"
 
 
-def bench_backend(backend, args, lua):
-    """Rows (name, path, best round's result) for one backend; raises on setup failure."""
+def check_signed_in(server, path, cookie, when):
+    """The page as wrk will ask for it must show the signed-in header (Log out) and a cart of 1 or more."""
+    status, body = server.fetch(path, {"Cookie": cookie})
+    count = re.search(r'class="cart-count">(\d+)<', body)
+    if status != 200 or "Log out" not in body or not count or int(count[1]) < 1:
+        raise RuntimeError(f"{when}, {path} with the customer's cookie is not a signed-in page with a cart "
+                           f"(status {status}, 'Log out' {'found' if 'Log out' in body else 'missing'}, "
+                           f"cart count {count[1] if count else 'missing'}): the signed-in rows would measure "
+                           "an anonymous visit")
+
+
+def bench_backend(backend, args, lua, tmp):
+    """Rows (name, path, best round's result) and the workers' RSS line for one backend; raises on failure."""
     servers = []
-    pg_name = None
-    with tempfile.TemporaryDirectory(prefix=f"bench-{backend}-") as tmp:
-        try:
-            url, pg_name = build_database(backend, tmp, args.products)
-            ranges = number_ranges(url, per_page=24)
-            shop_env = {**os.environ, "SHOP_CONFIG": "production", "SECRET_KEY": secrets.token_hex(32),
-                        "PUBLIC_BASE_URL": "http://127.0.0.1", "STRIPE_SECRET_KEY": "sk_test_bench",
-                        "STRIPE_PUBLISHABLE_KEY": "pk_test_bench", "STRIPE_WEBHOOK_SECRET": "whsec_bench",
-                        "DATABASE_URL": url, "MEDIA_ROOT": f"{tmp}/media"}
-            hello = Server("hello", "hello:app", tmp, workers=args.workers, cwd=ROOT / "bench")
-            servers.append(hello)
-            shop = Server("shop", "wsgi:app", tmp, workers=args.workers, env=shop_env)
-            servers.append(shop)
-            for server in servers:
-                server.wait_ready()
-            pages = {"hello": (hello, "/", None)}  # name: (server, path or prefix, random range)
-            for name, page in PAGES.items():
-                prefix, key = page if isinstance(page, tuple) else (page.format(middle=ranges["middle"]), None)
-                pages[name] = (shop, prefix, ranges[key] if key else None)
-            for name, (server, path, random) in pages.items():
-                example = path + str(random[1]) if random else path
-                status = server.get(example)
-                if not 200 <= status < 300:
-                    raise RuntimeError(f"{name} ({example}) answered {status}; log:\n{server.log.read_text()[-2000:]}")
-                wrk(server.base, path, 2, args, lua, random)  # warm-up: every worker renders and caches it
-            samples = {name: [] for name in pages}
-            for round_ in range(1, args.rounds + 1):  # round-robin, so that every page meets the same noise
-                for name, (server, path, random) in pages.items():
-                    samples[name].append(wrk(server.base, path, args.duration, args, lua, random))
-                    print(f"  round {round_} {name:<13} {samples[name][-1]['rps']:8.0f} req/s", file=sys.stderr)
-            rows = []
-            for name, (_, path, random) in pages.items():
-                best = max(samples[name], key=lambda r: r["rps"])
-                totals = {key: sum(r[key] for r in samples[name]) for key in ("bad", "socket")}
-                totals["worst"] = min(r["rps"] for r in samples[name])
-                rows.append((name, path + (f"<{random[0]}..{random[1]}>" if random else ""), {**best, **totals}))
-            return rows
-        finally:
-            for server in servers:
-                server.stop()
-            if pg_name:
-                pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+    db = Database(backend, tmp, "storefront", bulk_products=args.products)
+    try:
+        ranges = number_ranges(db, per_page=24)
+        hello = Server("hello", "hello:app", tmp, workers=args.workers, cwd=ROOT / "bench")
+        servers.append(hello)
+        env = shop_env(db)  # one secret key for both shops, so that the customer's cookie opens either
+        shop = Server("shop", "wsgi:app", tmp, workers=args.workers, env=env)
+        servers.append(shop)
+        uncached = Server("shop-uncached", "wsgi:app", tmp, workers=args.workers, env={**env, "PAGE_CACHE": "false"})
+        servers.append(uncached)
+        for server in servers:
+            server.wait_ready()
+        cookie = sign_in(db, shop)
+        # name: (server, path or prefix, wrk script arguments, example path, path shown, headers)
+        pages = {"hello": (hello, "/", (), "/", "/", ())}
+        for name, page in PAGES.items():
+            headers = (f"Cookie: {cookie}",) if name.endswith(SIGNED_IN) else ()
+            server = uncached if UNCACHED in name else shop
+            if not isinstance(page, tuple):
+                path = page.format(middle=ranges["middle"])
+                pages[name] = (server, path, (), path, path, headers)
+            elif page[1] == "words":
+                pages[name] = (server, page[0], ("words", page[0]), page[0] + SEARCH_EXAMPLE,
+                               page[0] + SEARCH_SHOWN, headers)
+            else:
+                low, high = ranges[page[1]]
+                pages[name] = (server, page[0], ("number", page[0], low, high), f"{page[0]}{high}",
+                               f"{page[0]}<{low}..{high}>", headers)
+        for name, (server, path, script_args, example, _, headers) in pages.items():
+            status, body = server.fetch(example, dict(h.split(": ", 1) for h in headers))
+            if not 200 <= status < 300:
+                raise RuntimeError(f"{name} ({example}) answered {status}; log:\n{server.log_tail()}")
+            if headers:
+                check_signed_in(server, example, cookie, "before the load")
+            wrk(server.base + path, 2, args.connections, lua, script_args, headers)  # warm-up: fill every cache
+        samples = {name: [] for name in pages}
+        for round_ in range(1, args.rounds + 1):  # round-robin, so that every page meets the same noise
+            for name, (server, path, script_args, _, _, headers) in pages.items():
+                samples[name].append(wrk(server.base + path, args.duration, args.connections, lua, script_args,
+                                         headers))
+                print(f"  round {round_} {name:<26} {samples[name][-1]['rps']:8.0f} req/s", file=sys.stderr)
+        rss = rss_line(shop, hello) + "\n" + rss_line(uncached).replace("shop workers", "uncached shop workers")
+        for server, _, _, example, _, headers in pages.values():
+            if headers:
+                check_signed_in(server, example, cookie, "after the load")
+        rows = []
+        for name, (_, _, _, _, shown, _) in pages.items():
+            best = max(samples[name], key=lambda r: r["rps"])
+            totals = {key: sum(r[key] for r in samples[name]) for key in ("bad", "socket")}
+            totals["worst"] = min(r["rps"] for r in samples[name])
+            rows.append((name, shown, {**best, **totals}))
+        return rows, rss
+    finally:
+        for server in servers:
+            server.stop()
+        db.drop()
 
 
-def print_table(backend, rows, args):
+def print_table(backend, rows, rss, args):
     hello_rps = rows[0][2]["rps"]
     print(f"\n{backend}: {args.products:,} products, gunicorn {args.workers} sync workers, "
           f"wrk {args.connections} connections, best of {args.rounds} x {args.duration} s per page")
-    print(f"{'page':<14}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'% hello':>9}  {'target':<12}path")
+    print(f"{'page':<27}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'% hello':>9}  {'target':<12}path")
     failed = False
     for name, path, r in rows:
         share = 100 * r["rps"] / hello_rps
-        target = next((t for prefix, t in TARGETS.items() if name.startswith(prefix)), None)
+        target = TARGETS.get(name)
         verdict = f">={target}% " + ("ok" if share >= target else "MISS") if target else ""
         notes = []
         if r["bad"]:
@@ -157,8 +215,9 @@ def print_table(backend, rows, args):
             failed = True
         if r["socket"]:
             notes.append(f"{r['socket']} socket errors")
-        print(f"{name:<14}{r['rps']:8.0f}{r['p50']:9.1f}{r['p99']:9.1f}{share:8.0f}%  {verdict:<12}{path}"
+        print(f"{name:<27}{r['rps']:8.0f}{r['p50']:9.1f}{r['p99']:9.1f}{share:8.0f}%  {verdict:<12}{path}"
               + ("  " + ", ".join(notes) if notes else ""))
+    print(rss)
     hello = rows[0][2]
     if hello["worst"] < 0.8 * hello["rps"]:
         print(f"Note: hello's rounds ranged from {hello['worst']:.0f} to {hello['rps']:.0f} req/s: something else "
@@ -178,8 +237,7 @@ def main():
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     if unknown := set(backends) - {"sqlite", "postgresql"}:
         parser.error(f"unknown backend(s): {', '.join(sorted(unknown))}")
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C works even if started in the background
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks on kill too
+    handle_signals()
 
     failed = False
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
@@ -187,13 +245,14 @@ def main():
         lua.flush()
         for backend in backends:
             print(f"{backend}: building a {args.products:,}-product database and serving it...", file=sys.stderr)
-            try:
-                rows = bench_backend(backend, args, lua.name)
-            except subprocess.CalledProcessError as error:
-                sys.exit(f"{backend}: {' '.join(error.cmd)} failed:\n{error.stdout}{error.stderr}")
-            except RuntimeError as error:
-                sys.exit(f"{backend}: {error}")
-            failed |= print_table(backend, rows, args)
+            with tempfile.TemporaryDirectory(prefix=f"bench-{backend}-") as tmp:
+                try:
+                    rows, rss = bench_backend(backend, args, lua.name, tmp)
+                except subprocess.CalledProcessError as error:
+                    sys.exit(f"{backend}: {' '.join(map(str, error.cmd))} failed:\n{error.stdout}{error.stderr}")
+                except (RuntimeError, requests.RequestException) as error:
+                    sys.exit(f"{backend}: {error}")
+            failed |= print_table(backend, rows, rss, args)
     if failed:
         sys.exit("Some pages answered with errors during the run (see 'non-2xx/3xx').")
 
