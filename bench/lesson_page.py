@@ -55,6 +55,7 @@ PASSWORD = "bench-lesson-password-1"
 DEMO_COURSE = "soft-tissue-release-foundations"
 MODULES, LESSONS_PER_MODULE, OWNED = 3, 3, 3
 HELLO_LUA = WRK_DONE_LUA
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) shop-bench/1.0"  # one browser's, on every request (wrk's too)
 LESSON_LUA = """
 local counter = 0
 setup = function(thread)
@@ -68,9 +69,9 @@ end
 request = function()
   local s = pages[i % #pages + 1]
   i = i + step
-  return wrk.format("GET", s[2], {["Cookie"] = s[1]})
+  return wrk.format("GET", s[2], {["Cookie"] = s[1], ["User-Agent"] = "{agent}"})
 end
-"""
+""".replace("{agent}", USER_AGENT)
 
 
 def seed_courses(db, courses, customers, seed=9):
@@ -134,6 +135,7 @@ def seed_courses(db, courses, customers, seed=9):
 def log_in(base, email):
     """The Cookie header of a customer signed in through the login form."""
     browser = requests.Session()
+    browser.headers["User-Agent"] = USER_AGENT  # the browser says the same one with every request (so does wrk)
     page = browser.get(f"{base}/account/login", timeout=30)
     answer = browser.post(f"{base}/account/login", timeout=30, allow_redirects=False,
                           data={"csrf_token": csrf_token(page.text), "email": email, "password": PASSWORD})
@@ -146,7 +148,7 @@ def check_one(port, cookie, path):
     """The request wrk will send, once by hand: a 200 with a lesson page, and never cached for others."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        conn.request("GET", path, headers={"Cookie": cookie})
+        conn.request("GET", path, headers={"Cookie": cookie, "User-Agent": USER_AGENT})
         response = conn.getresponse()
         body = response.read()
         if response.status != 200 or b"Key points" not in body:

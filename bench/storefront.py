@@ -38,6 +38,9 @@ sys.path.insert(0, str(ROOT))
 from tests.support.forms import csrf_token  # noqa: E402
 
 SIGNED_IN = " (signed in)"  # pages whose name ends so are loaded with the signed-in customer's Cookie
+# the signed-in customer's browser: it says the same User-Agent with every request, as a browser does (the
+# session is tied to it: another would mark the session not fresh, and have it written again, every time)
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) shop-bench/1.0"
 # name: a path; or (path prefix, range) to add a random number from that range to every request; or
 # (path prefix, "words") to add a random query made of WORDS (see LUA) to every request
 PAGES = {
@@ -113,6 +116,7 @@ def sign_in(db, shop):
     db.flask("create-user", "--role", "customer", "--name", "Bench Customer", "--password-stdin", CUSTOMER,
              input=PASSWORD + "\n")
     browser = requests.Session()
+    browser.headers["User-Agent"] = USER_AGENT
     page = browser.get(f"{shop.base}/account/login", timeout=30)
     answer = browser.post(f"{shop.base}/account/login", timeout=30, allow_redirects=False,
                           data={"csrf_token": csrf_token(page.text), "email": CUSTOMER, "password": PASSWORD})
@@ -129,7 +133,7 @@ def sign_in(db, shop):
 
 def check_signed_in(server, path, cookie, when):
     """The page as wrk will ask for it must show the signed-in header (Log out) and a cart of 1 or more."""
-    status, body = server.fetch(path, {"Cookie": cookie})
+    status, body = server.fetch(path, {"Cookie": cookie, "User-Agent": USER_AGENT})
     count = re.search(r'class="cart-count">(\d+)<', body)
     if status != 200 or "Log out" not in body or not count or int(count[1]) < 1:
         raise RuntimeError(f"{when}, {path} with the customer's cookie is not a signed-in page with a cart "
@@ -157,7 +161,7 @@ def bench_backend(backend, args, lua, tmp):
         # name: (server, path or prefix, wrk script arguments, example path, path shown, headers)
         pages = {"hello": (hello, "/", (), "/", "/", ())}
         for name, page in PAGES.items():
-            headers = (f"Cookie: {cookie}",) if name.endswith(SIGNED_IN) else ()
+            headers = (f"Cookie: {cookie}", f"User-Agent: {USER_AGENT}") if name.endswith(SIGNED_IN) else ()
             server = uncached if UNCACHED in name else shop
             if not isinstance(page, tuple):
                 path = page.format(middle=ranges["middle"])

@@ -118,15 +118,15 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["office_nav"] = OFFICE_NAV
     app.jinja_env.globals["user_has_role"] = _user_has_role
 
-    anonymous_links = {}  # the same for every visitor who is not signed in: rendered once per script root
+    account_links = {}  # one rendering per kind of visitor (and script root); the form token is a fragment
 
     @pagecache.fragment("account-links")
     def _account_links():
-        if current_user.is_authenticated:
-            return render_template("_account_links.html")
-        if request.script_root not in anonymous_links:
-            anonymous_links[request.script_root] = render_template("_account_links.html")
-        return anonymous_links[request.script_root]
+        signed_in = current_user.is_authenticated
+        key = (request.script_root, signed_in, signed_in and current_user.is_staff)
+        if key not in account_links:
+            account_links[key] = render_template("_account_links.html")
+        return account_links[key]
 
     @pagecache.fragment("flashes")
     def _flashes():

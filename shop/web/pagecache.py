@@ -11,7 +11,6 @@ category or a promotion was edited anywhere). Entries also expire after MAX_AGE 
 time-dependent content (schedules) never lingers.
 """
 
-import re
 import threading
 import time
 from collections import OrderedDict
@@ -27,7 +26,7 @@ MAX_ENTRIES = 2000
 MAX_BYTES = 64 * 1024 * 1024  # of page text kept per process, whatever the number of pages
 MAX_AGE = 60.0
 MARKER = "\x00fragment:{}\x00"
-CHOICE = re.compile("\x00choice:([a-z-]+):([^\x00]*)\x00(.*?)\x00or\x00(.*?)\x00end\x00", re.DOTALL)
+CHOICE, OR, END = "\x00choice:", "\x00or\x00", "\x00end\x00"  # CHOICE name:argument \x00 yes OR no END
 
 _fragments = {}
 _conditions: dict[str, Callable[[str], bool]] = {}
@@ -65,21 +64,34 @@ def choice(name: str, argument: Any, if_true: str, if_false: str) -> Markup:
     argument = str(argument)
     if name not in _conditions or "\x00" in argument:
         raise ValueError(f"no page-cache condition {name!r}, or a NUL byte in its argument")
-    return Markup(f"\x00choice:{name}:{argument}\x00{if_true}\x00or\x00{if_false}\x00end\x00")  # noqa: S704
+    return Markup(f"{CHOICE}{name}:{argument}\x00{if_true}{OR}{if_false}{END}")  # noqa: S704
 
 
-def _choose(match: re.Match) -> str:
-    name, argument, if_true, if_false = match.groups()
-    return if_true if _conditions[name](argument) else if_false
+def _choose(html: str) -> str:
+    """The page with each choice replaced by the rendering its condition picks for this visitor."""
+    parts, position = [], 0
+    while (start := html.find(CHOICE, position)) >= 0:
+        head_end = html.index("\x00", start + len(CHOICE))
+        name, _, argument = html[start + len(CHOICE):head_end].partition(":")
+        middle = html.index(OR, head_end)
+        end = html.index(END, middle)
+        chosen = html[head_end + 1:middle] if _conditions[name](argument) else html[middle + len(OR):end]
+        parts += (html[position:start], chosen)
+        position = end + len(END)
+    parts.append(html[position:])
+    return "".join(parts)
 
 
 def personalise(html: str) -> str:
-    if "\x00choice:" in html:
-        html = CHOICE.sub(_choose, html)
-    for name, render in _fragments.items():
-        token = marker(name)
-        if token in html:
-            html = html.replace(token, render())
+    if CHOICE in html:
+        html = _choose(html)
+    for _ in range(2):  # a fragment may hold another's marker (the account links hold the form token)
+        for name, render in _fragments.items():
+            token = marker(name)
+            if token in html:
+                html = html.replace(token, render())
+        if "\x00fragment:" not in html:
+            break
     return html
 
 
@@ -134,6 +146,6 @@ def init_app(app: Flask) -> None:
     def _fill_fragments(response: Response) -> Response:
         if response.mimetype == "text/html" and not response.direct_passthrough:
             html = response.get_data(as_text=True)
-            if "\x00fragment:" in html or "\x00choice:" in html:
+            if "\x00fragment:" in html or CHOICE in html:
                 response.set_data(personalise(html))
         return response

@@ -32,7 +32,8 @@ def test_a_batch_of_unique_single_use_codes_then_csv(client, marketer):
     response = _generate(client, promotion, "200")
     assert response.status_code == 302 and response.headers["Location"].endswith("#codes")
     assert _generate(client, promotion, "150").status_code == 302
-    codes = db.session.scalars(select(PromotionCode).filter_by(promotion_id=promotion.id, max_uses=1)).all()
+    codes = db.session.scalars(select(PromotionCode).filter_by(promotion_id=promotion.id, max_uses=1)
+                               .order_by(PromotionCode.id)).all()  # as the page lists them
     assert len(codes) == 350 and len({c.code for c in codes}) == 350
     assert all(CODE_RE.match(c.code) for c in codes), [c.code for c in codes if not CODE_RE.match(c.code)][:3]
     assert len({c.batch for c in codes}) == 2  # one label per batch
