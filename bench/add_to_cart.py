@@ -29,6 +29,7 @@ from common import (
     WRK_DONE_LUA,
     Database,
     Server,
+    best_of,
     browser,
     handle_signals,
     load_arguments,
@@ -140,8 +141,7 @@ def bench_backend(backend, args, tmp):
         rss = rss_line(shop, hello)
         rows = {}
         for name, results in samples.items():
-            best = max(results, key=lambda r: r["rps"])
-            rows[name] = {**best, "bad": sum(r["bad"] for r in results), "socket": sum(r["socket"] for r in results)}
+            rows[name] = best_of(results)
         return rows, rss
     finally:
         for server in servers:

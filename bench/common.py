@@ -228,6 +228,14 @@ def wrk(url, seconds, connections, lua, script_args=(), headers=()):
     raise RuntimeError(f"no result from {' '.join(cmd)}")
 
 
+def best_of(results):
+    """A load's rounds summed up: the best round (highest req/s, the one least disturbed by other work), the
+    error counts of every round, and the worst round's req/s (to tell a busy machine)."""
+    best = max(results, key=lambda r: r["rps"])
+    return {**best, "bad": sum(r["bad"] for r in results), "socket": sum(r["socket"] for r in results),
+            "worst": min(r["rps"] for r in results)}
+
+
 def percentile(values, q):
     """The q-th percentile (0..100) of values, nearest-rank, as wrk and most load tools report it."""
     ordered = sorted(values)

@@ -28,6 +28,7 @@ from common import (
     WRK_DONE_LUA,
     Database,
     Server,
+    best_of,
     handle_signals,
     rss_line,
     shop_env,
@@ -192,10 +193,7 @@ def bench_backend(backend, args, lua, tmp):
                 check_signed_in(server, example, cookie, "after the load")
         rows = []
         for name, (_, _, _, _, shown, _) in pages.items():
-            best = max(samples[name], key=lambda r: r["rps"])
-            totals = {key: sum(r[key] for r in samples[name]) for key in ("bad", "socket")}
-            totals["worst"] = min(r["rps"] for r in samples[name])
-            rows.append((name, shown, {**best, **totals}))
+            rows.append((name, shown, best_of(samples[name])))
         return rows, rss
     finally:
         for server in servers:
