@@ -1,7 +1,7 @@
 """Every model, imported in one place so that Alembic and the app see the whole schema."""
 
 from shop.accounts.consent import MarketingConsent
-from shop.accounts.models import Address, AuthAttempt, Licence, User
+from shop.accounts.models import Address, AuthAttempt, CustomerMerge, CustomerNote, Licence, User
 from shop.cart.models import Cart, CartItem
 from shop.catalogue.models import Category, ComboComponent, Product, ProductImage, StockMovement
 from shop.content.models import Article, ArticleProduct, Listing, ListingModality
@@ -48,6 +48,7 @@ from shop.promotions.models import (
     PromotionRedemption,
 )
 from shop.shipping.models import ShippingMethod
+from shop.tax.models import TaxRate
 
 __all__ = [
     "Address", "Approval", "Certificate", "CourseEvaluation", "CourseFile", "CourseModule", "Exam",
@@ -58,5 +59,5 @@ __all__ = [
     "PromotionCustomer", "PromotionProduct", "PromotionRedemption", "Refund", "RefundLine", "Shipment",
     "ShipmentLine", "ShippingMethod", "ShopSetting", "StockMovement", "StockReservation", "User",
     "BillingCustomer", "Dispute", "Membership", "MembershipInvoice", "Article", "ArticleProduct",
-    "Listing", "ListingModality", "MarketingConsent",
+    "Listing", "ListingModality", "MarketingConsent", "CustomerMerge", "CustomerNote", "TaxRate",
 ]

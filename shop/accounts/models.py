@@ -39,6 +39,10 @@ class User(UserMixin, db.Model):
     totp_enabled_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
     totp_last_step: Mapped[int | None] = mapped_column(db.BigInteger, nullable=True)
     recovery_code_hashes: Mapped[str | None] = mapped_column(db.Text, nullable=True)
+    # two records of one person merged by staff: this one's orders, courses, calls and notes moved to
+    # merged_into_id, and it can no longer sign in (shop.accounts.merging)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    merged_at: Mapped[object | None] = mapped_column(db.DateTime, nullable=True)
 
     addresses = relationship("Address", back_populates="user", cascade="all, delete-orphan",
                              order_by="Address.id")
@@ -108,3 +112,35 @@ class AuthAttempt(db.Model):
     kind: Mapped[str] = mapped_column(db.String(30))
     key: Mapped[str] = mapped_column(db.String(300))
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+
+
+class CustomerNote(db.Model):
+    """A note staff wrote about a customer (dated, signed), shown on the customer's back-office page."""
+
+    __tablename__ = "customer_notes"
+    __table_args__ = (Index("ix_customer_notes_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    body: Mapped[str] = mapped_column(db.Text)
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+
+    author = relationship("User", foreign_keys=[author_id])
+
+
+class CustomerMerge(db.Model):
+    """Two customer records found to be one person: what moved from source to target, by whom, when."""
+
+    __tablename__ = "customer_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True,
+                                                  index=True)
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True,
+                                                  index=True)
+    source_email: Mapped[str] = mapped_column(db.String(254))
+    target_email: Mapped[str] = mapped_column(db.String(254))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    summary: Mapped[str] = mapped_column(db.String(1000), default="")  # "3 orders, 1 course, 2 calls, 1 note"
+    merged_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)

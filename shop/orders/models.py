@@ -60,7 +60,11 @@ class Order(db.Model):
     subtotal_cents: Mapped[int] = mapped_column(default=0)
     discount_cents: Mapped[int] = mapped_column(default=0)
     shipping_cents: Mapped[int] = mapped_column(default=0)
-    tax_cents: Mapped[int] = mapped_column(default=0)
+    tax_cents: Mapped[int] = mapped_column(default=0)  # the lines' tax plus shipping_tax_cents
+    shipping_tax_cents: Mapped[int] = mapped_column(default=0)
+    # the destination whose tax rules priced the order (shipping address, or billing state for downloads)
+    tax_country: Mapped[str] = mapped_column(db.String(2), default="")
+    tax_region: Mapped[str] = mapped_column(db.String(3), default="")
     total_cents: Mapped[int] = mapped_column(default=0)
     requires_shipping: Mapped[bool] = mapped_column(default=False)
     shipping_method_code: Mapped[str] = mapped_column(db.String(40), default="")
@@ -141,7 +145,8 @@ class OrderLine(db.Model):
     quantity: Mapped[int] = mapped_column()
     subtotal_cents: Mapped[int] = mapped_column()
     discount_cents: Mapped[int] = mapped_column(default=0)
-    total_cents: Mapped[int] = mapped_column()
+    tax_cents: Mapped[int] = mapped_column(default=0)  # this line's share of the order's tax
+    total_cents: Mapped[int] = mapped_column()  # after discounts, before tax
 
     order = relationship("Order", back_populates="lines")
 
@@ -254,7 +259,8 @@ class Refund(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    amount_cents: Mapped[int] = mapped_column()
+    amount_cents: Mapped[int] = mapped_column()  # tax included
+    tax_cents: Mapped[int] = mapped_column(default=0)  # the tax given back within amount_cents
     reason: Mapped[str] = mapped_column(db.String(500))
     method: Mapped[str] = mapped_column(db.String(10), default=REFUND_STRIPE)
     provider_refund_id: Mapped[str | None] = mapped_column(db.String(120), unique=True, nullable=True)
