@@ -1,4 +1,5 @@
-"""sales tax by destination (rates, each line's and refund's tax), customer notes and merges
+"""sales tax by destination (rates, each line's and refund's tax), customer notes and merges, a card
+payment's brand and last four for receipts
 
 Revision ID: 0014
 Revises: 0013
@@ -40,6 +41,9 @@ def upgrade():
         batch.add_column(sa.Column('tax_cents', sa.Integer(), nullable=False, server_default='0'))
     with op.batch_alter_table('refunds') as batch:
         batch.add_column(sa.Column('tax_cents', sa.Integer(), nullable=False, server_default='0'))
+    with op.batch_alter_table('payments') as batch:
+        batch.add_column(sa.Column('card_brand', sa.String(length=20), nullable=False, server_default=''))
+        batch.add_column(sa.Column('card_last4', sa.String(length=4), nullable=False, server_default=''))
     with op.batch_alter_table('users') as batch:
         batch.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
         batch.add_column(sa.Column('merged_at', sa.DateTime(), nullable=True))
@@ -89,6 +93,9 @@ def downgrade():
         batch.drop_constraint(op.f('fk_users_merged_into_id_users'), type_='foreignkey')
         batch.drop_column('merged_at')
         batch.drop_column('merged_into_id')
+    with op.batch_alter_table('payments') as batch:
+        batch.drop_column('card_last4')
+        batch.drop_column('card_brand')
     with op.batch_alter_table('refunds') as batch:
         batch.drop_column('tax_cents')
     with op.batch_alter_table('order_lines') as batch:

@@ -173,6 +173,9 @@ class Payment(db.Model):
     status: Mapped[str] = mapped_column(db.String(20), default=PAYMENT_PENDING)
     failure_message: Mapped[str] = mapped_column(db.String(500), default="")
     reference: Mapped[str] = mapped_column(db.String(120), default="")  # check number, money order number
+    # what the receipt says of a card payment (from Stripe, never typed in): "visa", "4242"
+    card_brand: Mapped[str] = mapped_column(db.String(20), default="")
+    card_last4: Mapped[str] = mapped_column(db.String(4), default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
     updated_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow, onupdate=utcnow)
