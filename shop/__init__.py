@@ -20,6 +20,7 @@ from shop.backoffice.articles import views as office_articles
 from shop.backoffice.calls import views as calls
 from shop.backoffice.catalogue import views as office_catalogue
 from shop.backoffice.courses import views as office_courses
+from shop.backoffice.customers import views as customers
 from shop.backoffice.desk import views as desk
 from shop.backoffice.directory import views as office_directory
 from shop.backoffice.marketing import views as marketing
@@ -28,6 +29,7 @@ from shop.backoffice.phone import views as phone
 from shop.backoffice.reports import views as office_reports
 from shop.backoffice.settings import views as office_settings
 from shop.backoffice.stock import views as stock
+from shop.backoffice.tax import views as office_tax
 from shop.backoffice.users import views as users
 from shop.checkout import views as webhooks
 from shop.core import database
@@ -53,8 +55,8 @@ ROOT = Path(__file__).resolve().parent.parent
 STOREFRONT = (catalogue, pages, cart, checkout, account, payment_link, learning, certificates, membership, articles,
               directory,
               seo)
-BACK_OFFICE = (office_reports, phone, calls, desk, office_catalogue, office_courses, stock, users, office_settings,
-               marketing, office_articles, members, office_directory)
+BACK_OFFICE = (office_reports, phone, calls, customers, desk, office_catalogue, office_courses, stock, users,
+               office_settings, office_tax, marketing, office_articles, members, office_directory)
 assert models  # every model is registered with the metadata (migrations compare against it)
 
 

@@ -86,6 +86,7 @@ OFFICE_NAV = (
     ("reports.dashboard", "Dashboard", (ROLE_STAFF, ROLE_MARKETING)),
     ("phone.new_order", "Phone order", (ROLE_STAFF,)),
     ("calls.index", "Call log", (ROLE_STAFF,)),
+    ("customers.index", "Customers", (ROLE_STAFF,)),
     ("desk.orders", "Orders", (ROLE_STAFF,)),
     ("reports.sales", "Sales", (ROLE_STAFF, ROLE_MARKETING)),
     ("catalogue_admin.products", "Catalogue", (ROLE_MARKETING,)),
@@ -97,6 +98,7 @@ OFFICE_NAV = (
     ("marketing.consents", "Mailing list", (ROLE_MARKETING,)),
     ("users.index", "Users", (ROLE_ADMIN,)),
     ("settings.index", "Settings", (ROLE_ADMIN,)),
+    ("tax_admin.index", "Sales tax", (ROLE_ADMIN,)),
 )
 
 
