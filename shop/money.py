@@ -20,6 +20,13 @@ def format_cents(cents: int | None, currency_symbol: str = "$") -> str:
     return f"{sign}{currency_symbol}{dollars:,}.{rest:02d}"
 
 
+def decimal_text(cents: int) -> str:
+    """1995 -> '19.95'; -123456 -> '-1234.56': an amount for a file (no symbol, no thousands separator)."""
+    sign = "-" if cents < 0 else ""
+    dollars, rest = divmod(abs(int(cents)), 100)
+    return f"{sign}{dollars}.{rest:02d}"
+
+
 def parse_money(text: str) -> int:
     """'19.95', '$19.9', '20' -> cents. Raises MoneyError for anything else (no floats involved)."""
     match = _MONEY_RE.match(str(text).replace(",", ""))

@@ -17,8 +17,6 @@ must still work) that withdraws with one click, without logging in.
 The model lives here, beside its rules, as a small module of its own (shop.models imports it for Alembic).
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shop.accounts.models import User
+from shop.core import spreadsheet
 from shop.core.emails import normalize_email
 from shop.core.timeutil import to_shop_time, utcnow
 from shop.extensions import db
@@ -225,12 +224,6 @@ def counts() -> dict[str, int]:
 CSV_HEADER = ["email", "status", "source", "consented_at", "withdrawn_at", "has_account"]
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (a leading = + - @, tab or return)."""
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _time(value: datetime | None, tz_name: str) -> str:
     local = to_shop_time(value, tz_name)
     return local.isoformat(timespec="seconds") if local is not None else ""
@@ -240,11 +233,7 @@ def csv_text(show: str = SHOW_CURRENT, tz_name: str | None = None) -> str:
     """The list as CSV (header row, then one row per address, newest first), times in the shop's zone with
     their UTC offset."""
     tz_name = tz_name or current_app.config["SHOP_TIMEZONE"]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for row in db.session.scalars(listing_query(show)):
-        writer.writerow([_cell(row.email), "withdrawn" if row.withdrawn_at else "consented", _cell(row.source),
-                         _time(row.consented_at, tz_name), _time(row.withdrawn_at, tz_name),
-                         "yes" if row.user_id else "no"])
-    return out.getvalue()
+    return spreadsheet.csv_text(CSV_HEADER, (
+        [row.email, "withdrawn" if row.withdrawn_at else "consented", row.source,
+         _time(row.consented_at, tz_name), _time(row.withdrawn_at, tz_name), "yes" if row.user_id else "no"]
+        for row in db.session.scalars(listing_query(show))))

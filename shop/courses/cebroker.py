@@ -11,8 +11,6 @@ our certificate number. CE Broker's own roster upload (an Excel sheet per course
 number and the course tracking number) takes the same facts; staff paste these columns into it.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,6 +20,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from shop.accounts.models import Licence, User
 from shop.core import audit
+from shop.core.spreadsheet import csv_text
 from shop.core.timeutil import utcnow
 from shop.courses.approvals import FLORIDA
 from shop.courses.certificate_pdf import ce_hours_text
@@ -102,26 +101,14 @@ def unreportable(start: date, end: date) -> list[Certificate]:
     return found
 
 
-def _cell(value: Any) -> str:
-    """Text safe for a spreadsheet: a leading = + - @ would be read as a formula."""
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def hours_number(value: Any) -> str:
     return ce_hours_text(value).split(" ")[0]
 
 
 def to_csv(rows: list[Completion]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for row in rows:
-        c = row.certificate
-        writer.writerow([_cell(row.licence_number), _cell(row.last_name), _cell(row.first_name),
-                         _cell(c.cebroker_tracking_number), f"{c.completed_on:%m/%d/%Y}", hours_number(c.ce_hours),
-                         c.number])
-    return out.getvalue()
+    return csv_text(HEADER, ([row.licence_number, row.last_name, row.first_name,
+                              row.certificate.cebroker_tracking_number, f"{row.certificate.completed_on:%m/%d/%Y}",
+                              hours_number(row.certificate.ce_hours), row.certificate.number] for row in rows))
 
 
 def export(start: date, end: date, *, include_reported: bool, actor: Any) -> str:

@@ -5,8 +5,6 @@ alphabet without 0/O and 1/I; a batch is drawn until every code is new, and a cl
 marketer saved at the same moment (the unique constraint) draws again.
 """
 
-import csv
-import io
 import re
 import secrets
 from collections.abc import Iterable
@@ -15,6 +13,7 @@ from sqlalchemy import case, func
 from sqlalchemy.exc import IntegrityError
 
 from shop.core import audit
+from shop.core.spreadsheet import csv_text
 from shop.core.timeutil import to_local, utcnow
 from shop.extensions import db
 from shop.promotions.models import STATE_ENDED, Promotion, PromotionCode
@@ -102,13 +101,9 @@ def codes_page(promotion: Promotion, page: int = 1, per_page: int = 50) -> tuple
 
 
 def codes_csv(promotion: Promotion, timezone: str) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["code", "kind", "batch", "max_uses", "uses", "created"])
     rows = db.session.execute(db.select(PromotionCode).filter_by(promotion_id=promotion.id)
                               .order_by(PromotionCode.id).execution_options(yield_per=1000)).scalars()
-    for code in rows:
-        writer.writerow([code.code, "shared" if code.max_uses is None else "single-use", code.batch,
-                         "" if code.max_uses is None else code.max_uses, code.use_count,
-                         f"{to_local(code.created_at, timezone):%Y-%m-%d %H:%M}"])
-    return out.getvalue()
+    return csv_text(["code", "kind", "batch", "max_uses", "uses", "created"], (
+        [code.code, "shared" if code.max_uses is None else "single-use", code.batch,
+         "" if code.max_uses is None else code.max_uses, code.use_count,
+         f"{to_local(code.created_at, timezone):%Y-%m-%d %H:%M}"] for code in rows))

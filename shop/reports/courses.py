@@ -4,8 +4,6 @@ learner's record (courses with where they came from, progress, attempts, certifi
 Each reads in a fixed number of queries (grouped counts), whatever the number of courses or learners.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,6 +12,7 @@ from sqlalchemy import func, or_, select
 
 from shop.accounts.models import User
 from shop.catalogue.models import KIND_COURSE, Product
+from shop.core.spreadsheet import csv_text
 from shop.courses import certificates, progress
 from shop.courses.evaluations import RATINGS
 from shop.courses.models import (
@@ -107,16 +106,10 @@ def evaluations(product: Product) -> EvaluationSummary:
 
 def evaluations_csv(summary: EvaluationSummary) -> str:
     """One line per evaluation (no names: the approvals need the answers, not who gave them)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["date", *(name for name, _label in RATINGS), "would_recommend", "comment"])
-    for row in reversed(summary.rows):
-        comment = row.comment.replace("\r", " ").replace("\n", " ")
-        if comment[:1] in ("=", "+", "-", "@"):  # never a formula when opened in a spreadsheet
-            comment = "'" + comment
-        writer.writerow([f"{row.created_at:%Y-%m-%d}", *(getattr(row, name) for name, _label in RATINGS),
-                         "yes" if row.would_recommend else "no", comment])
-    return out.getvalue()
+    return csv_text(["date", *(name for name, _label in RATINGS), "would_recommend", "comment"], (
+        [f"{row.created_at:%Y-%m-%d}", *(getattr(row, name) for name, _label in RATINGS),
+         "yes" if row.would_recommend else "no", row.comment.replace("\r", " ").replace("\n", " ")]
+        for row in reversed(summary.rows)))
 
 
 @dataclass

@@ -8,17 +8,17 @@ each month's figures follow from the month before (active at the end = active at
 Churn is the members who ended in the month over those active when it began, as a percentage.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from shop.core.spreadsheet import csv_text
 from shop.core.timeutil import local_midnight, local_today, to_shop_time
 from shop.extensions import db
 from shop.membership.models import CHANNEL_PHONE, CHANNEL_WEB, Membership
+from shop.money import decimal_text
 
 MONTHS = 12
 CHANNELS = (CHANNEL_WEB, CHANNEL_PHONE)
@@ -123,11 +123,6 @@ def members_report(tz_name: str, now: datetime | None = None, count: int = MONTH
     return MembersReport(months=list(months.values()))
 
 
-def _dollars(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-
-
 def churn_text(value: float | None) -> str:
     """A churn figure as the page and the CSV show it: one decimal, or "" when no one was active."""
     return "" if value is None else f"{value:.1f}"
@@ -135,17 +130,15 @@ def churn_text(value: float | None) -> str:
 
 def members_csv(report: MembersReport) -> str:
     """One row per month (amounts in dollars with two decimals, churn in percent, empty when undefined)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    rows = []
     for row in report.months:
         cells = [row.first_day.strftime("%Y-%m")]
         for figure in ("new", "ended", "active"):
             cells += [getattr(row, figure)[channel] for channel in CHANNELS] + [row.total(figure)]
-        cells += [_dollars(row.mrr_cents[channel]) for channel in CHANNELS] + [_dollars(row.total("mrr_cents"))]
+        cells += [decimal_text(row.mrr_cents[channel]) for channel in CHANNELS] + [decimal_text(row.total("mrr_cents"))]
         cells += [churn_text(row.churn(channel)) for channel in CHANNELS] + [churn_text(row.churn())]
-        writer.writerow(cells)
-    return out.getvalue()
+        rows.append(cells)
+    return csv_text(CSV_HEADER, rows)
 
 
 def _tick_step(value: int) -> int:

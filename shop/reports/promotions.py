@@ -5,8 +5,6 @@ released redemption (the order expired or was cancelled) is left out. Revenue is
 Every figure comes from grouped queries, so the number of queries does not grow with the promotions.
 """
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import case, func
 
+from shop.core.spreadsheet import csv_text
 from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.money import format_cents
@@ -109,12 +108,6 @@ def overview(page: int = 1, per_page: int = 100) -> tuple[list["Performance"], i
     return [Performance(p, _by_channel(figures, p.id)) for p in promotions], total
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 HEADER = ["promotion_id", "promotion", "status", "channel", "redemptions_held", "redemptions_confirmed",
           "discount_given", "orders", "revenue"]
 
@@ -124,18 +117,13 @@ def _rows(performance_item: "Performance", now: datetime) -> Iterator[list[Any]]
     status = display_status(promotion, now)
     items = [*performance_item.by_channel.items(), ("all", performance_item.total)]
     for channel, f in items:
-        yield [promotion.id, _cell(promotion.name), status, channel, f.held, f.confirmed,
+        yield [promotion.id, promotion.name, status, channel, f.held, f.confirmed,
                format_cents(f.discount_cents, ""), f.orders, format_cents(f.revenue_cents, "")]
 
 
 def performance_csv(items: list["Performance"], now: datetime | None = None) -> str:
     now = now or utcnow()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for item in items:
-        writer.writerows(_rows(item, now))
-    return out.getvalue()
+    return csv_text(HEADER, (row for item in items for row in _rows(item, now)))
 
 
 def all_performance_csv(now: datetime | None = None) -> str:

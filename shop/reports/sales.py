@@ -7,8 +7,6 @@ whatever the number of orders), then added up by local day here, which is exact 
 whole hours from UTC (every US and Canadian one).
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -16,8 +14,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from shop.core.spreadsheet import csv_text
 from shop.core.timeutil import local_midnight, local_today
 from shop.extensions import db
+from shop.money import decimal_text
 from shop.orders.models import CHANNEL_PHONE, CHANNEL_WEB, Order, OrderLine, Refund
 from shop.orders.refunds import REFUND_SUCCEEDED
 
@@ -118,22 +118,14 @@ def sales(days: int, tz_name: str, now: datetime | None = None) -> "Sales":
                  top_products=[(sku, title, int(units), int(cents)) for sku, title, units, cents in top])
 
 
-def _dollars(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-
-
 def sales_csv(report: "Sales") -> str:
     """The daily figures as CSV text (amounts in dollars with two decimals, no currency sign)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["date", "web_orders", "web_revenue", "phone_orders", "phone_revenue", "orders", "revenue",
-                     "refunds", "net"])
-    for row in report.rows:
-        writer.writerow([row.day.isoformat(), row.orders[CHANNEL_WEB], _dollars(row.revenue[CHANNEL_WEB]),
-                         row.orders[CHANNEL_PHONE], _dollars(row.revenue[CHANNEL_PHONE]), row.total_orders,
-                         _dollars(row.total_revenue), _dollars(row.refunds_cents), _dollars(row.net_cents)])
-    return out.getvalue()
+    return csv_text(["date", "web_orders", "web_revenue", "phone_orders", "phone_revenue", "orders", "revenue",
+                     "refunds", "net"], (
+        [row.day.isoformat(), row.orders[CHANNEL_WEB], decimal_text(row.revenue[CHANNEL_WEB]),
+         row.orders[CHANNEL_PHONE], decimal_text(row.revenue[CHANNEL_PHONE]), row.total_orders,
+         decimal_text(row.total_revenue), decimal_text(row.refunds_cents), decimal_text(row.net_cents)]
+        for row in report.rows))
 
 
 def _nice_ceiling(value: float) -> float:

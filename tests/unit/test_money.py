@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shop.money import MoneyError, allocate, format_cents, parse_money
+from shop.money import MoneyError, allocate, decimal_text, format_cents, parse_money
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,9 @@ def test_allocate_always_sums_exactly_and_never_goes_past_a_share(total, weights
     for share, weight in zip(shares, weights or [], strict=True):
         exact = abs(total) * (weight if sum(weights) else 1) / weight_sum
         assert abs(abs(share) - exact) < 1
+
+
+@pytest.mark.parametrize(("cents", "text"), [(0, "0.00"), (5, "0.05"), (1995, "19.95"), (123456, "1234.56"),
+                                             (-2500, "-25.00"), (-7, "-0.07")])
+def test_decimal_text_is_a_plain_amount_for_files(cents, text):
+    assert decimal_text(cents) == text

@@ -15,6 +15,7 @@ from shop.core.errors import Refusal
 from shop.core.timeutil import local_today
 from shop.courses import cebroker, certificates
 from shop.reports.courses import evaluations, evaluations_csv, overview
+from shop.web.downloads import csv_download
 from shop.web.helpers import attach, current_actor
 
 ROUTES = (views_content, views_exam, views_learners)  # their routes join the blueprint with this module
@@ -42,8 +43,7 @@ def evaluations_page(product_id):
 @bp.get("/<int:product_id>/evaluations.csv")
 def evaluations_download(product_id):
     product = course_or_404(product_id)
-    return Response(evaluations_csv(evaluations(product)), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="evaluations-{product.sku}.csv"'})
+    return csv_download(evaluations_csv(evaluations(product)), f"evaluations-{product.sku}.csv")
 
 
 # ---- CE Broker ----------------------------------------------------------------------------------------
@@ -68,7 +68,7 @@ def cebroker_page():
         text = cebroker.export(form.start.data, form.end.data, include_reported=form.include_reported.data,
                                actor=current_actor())
         name = f"cebroker-{form.start.data:%Y-%m-%d}-to-{form.end.data:%Y-%m-%d}.csv"
-        return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return csv_download(text, name)
     rows = cebroker.completions(form.start.data, form.end.data, include_reported=True) if valid else []
     missing = cebroker.unreportable(form.start.data, form.end.data) if valid else []
     return render_template("backoffice/courses/cebroker.html", form=form, rows=rows, unreportable=missing,

@@ -83,6 +83,13 @@ class ShipForm(FlaskForm):
     submit = SubmitField("Mark shipped and e-mail the customer")
 
 
+class BulkForm(FlaskForm):
+    """The order list's actions on the ticked orders (inputs named `order`, valued "<number>:<version>")."""
+
+    carrier = StringField("Carrier for all of them", validators=[Optional(), Length(max=CARRIER_MAX)], filters=TEXT,
+                          description="Everything still to ship on each ticked order is marked shipped, untracked.")
+
+
 class CancelForm(FlaskForm):
     version = _version()
     reason = TextAreaField("Reason for cancelling", validators=[DataRequired("Give a reason for cancelling."),

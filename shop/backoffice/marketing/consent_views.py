@@ -1,10 +1,11 @@
 """Marketing's mailing list: the addresses that asked for news and offers (newest first, with when and where),
 those that withdrew, and each list as CSV. Routes on the marketing room's blueprint (marketing role only)."""
 
-from flask import Response, current_app, render_template, request
+from flask import current_app, render_template, request
 
 from shop.accounts import consent
 from shop.backoffice.marketing import bp
+from shop.web.downloads import csv_download
 from shop.web.helpers import page_arg
 
 PER_PAGE = 50
@@ -28,5 +29,4 @@ def consents_csv():
     show = _show()
     text = consent.csv_text(show, current_app.config["SHOP_TIMEZONE"])
     name = "mailing-list.csv" if show == consent.SHOW_CURRENT else "mailing-list-withdrawn.csv"
-    return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                                        "Cache-Control": "no-store"})
+    return csv_download(text, name)

@@ -4,7 +4,7 @@ Views read a form, call one service, and redirect or render. A refused form come
 messages (422; 409 for a stale edit or a state change that does not fit the promotion's state).
 """
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 
 from shop.backoffice.marketing import bp, forms
 from shop.catalogue.models import Category, Product
@@ -19,6 +19,7 @@ from shop.promotions import status as promotion_status
 from shop.promotions.models import Promotion
 from shop.reports import preview as previews
 from shop.reports import promotions as reports
+from shop.web.downloads import csv_download
 from shop.web.helpers import page_arg
 
 INVALID = 422
@@ -38,11 +39,6 @@ def _catalogue():
     products = db.session.scalars(db.select(Product).order_by(Product.is_active.desc(), Product.title)).all()
     categories = db.session.scalars(db.select(Category).order_by(Category.position, Category.name)).all()
     return products, categories
-
-
-def _csv(text, filename):
-    return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/")
@@ -221,7 +217,7 @@ def generate_codes(promotion_id):
 @bp.get("/promotions/<int:promotion_id>/codes.csv")
 def codes_csv(promotion_id):
     promotion = _promotion(promotion_id)
-    return _csv(codes_service.codes_csv(promotion, _tz()), f"promotion-{promotion.id}-codes.csv")
+    return csv_download(codes_service.codes_csv(promotion, _tz()), f"promotion-{promotion.id}-codes.csv")
 
 
 # ---- performance --------------------------------------------------------------------------------
@@ -237,8 +233,8 @@ def performance(promotion_id):
 @bp.get("/promotions/<int:promotion_id>/performance.csv")
 def performance_csv(promotion_id):
     promotion = _promotion(promotion_id)
-    return _csv(reports.performance_csv([reports.performance(promotion)]),
-                f"promotion-{promotion.id}-performance.csv")
+    return csv_download(reports.performance_csv([reports.performance(promotion)]),
+                        f"promotion-{promotion.id}-performance.csv")
 
 
 @bp.get("/performance")
@@ -253,7 +249,7 @@ def overview():
 
 @bp.get("/performance.csv")
 def overview_csv():
-    return _csv(reports.all_performance_csv(), "promotions-performance.csv")
+    return csv_download(reports.all_performance_csv(), "promotions-performance.csv")
 
 
 from shop.backoffice.marketing import consent_views  # noqa: E402, F401  (the mailing list's routes, on bp)
