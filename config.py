@@ -110,7 +110,6 @@ class Config:
     PHONE_CHECK_HOLD_DAYS = _env_int("PHONE_CHECK_HOLD_DAYS", 14)  # held while a check or money order is due
     PAYMENT_LINK_HOURS = _env_int("PAYMENT_LINK_HOURS", 72)  # how long an e-mailed payment link works
     PHONE_CARD_MOTO = _env_bool("PHONE_CARD_MOTO", True)  # mail/telephone order flag (the Stripe account must allow it)
-    TAX_RATE_BASIS_POINTS = _env_int("TAX_RATE_BASIS_POINTS", 0)
 
     # E-mail: every message goes through the outbox table; `flask mail-worker` sends it.
     MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")

@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from shop.cart import services as cart_services
 from shop.cart.models import Cart
+from shop.core.regions import region_code
 from shop.core.timeutil import utcnow
 from shop.orders.customers import is_first_order
 from shop.pricing import engine
@@ -27,6 +28,7 @@ from shop.promotions import codes as promo_codes
 from shop.promotions import loader
 from shop.shipping import services as shipping
 from shop.shipping.models import ShippingMethod
+from shop.tax import rules as tax_rules
 
 ADDRESS_NEEDED = (("line1", "Address"), ("city", "City"), ("postal_code", "ZIP or postal code"), ("country", "Country"))
 REGION_NEEDED = ("US", "CA")
@@ -47,16 +49,23 @@ class Quote:
 
     def missing_details(self, address: Mapping[str, str], shipping_code: str) -> dict[str, str]:
         """{form field: message} for what an order of this cart still needs: an address and a shipping
-        method when something ships (empty when nothing is missing)."""
+        method when something ships; the state or province where online goods are taxed (empty when
+        nothing is missing)."""
         errors = {}
+        country, region = address.get("country") or "", (address.get("region") or "").strip()
         if self.breakdown.requires_shipping:
             for name, label in ADDRESS_NEEDED:
                 if not (address.get(name) or "").strip():
                     errors[f"ship_{name}"] = f"{label} is needed to send you the printed items."
-            if address.get("country") in REGION_NEEDED and not (address.get("region") or "").strip():
+            if country in REGION_NEEDED and not region:
                 errors["ship_region"] = "State or province is needed for this country."
             if not any(m.code == shipping_code for m in self.methods):
                 errors["shipping_method"] = "Choose a shipping method for this country."
+        elif country in REGION_NEEDED and not region and tax_rules.digital_goods_taxed_in(country):
+            errors["ship_region"] = "Your state or province is needed for sales tax."
+        if country in REGION_NEEDED and region and not region_code(country, region):
+            errors["ship_region"] = ("Enter the state as its name or two-letter code, like OH." if country == "US"
+                                     else "Enter the province as its name or two-letter code, like ON.")
         return errors
 
 
@@ -73,18 +82,20 @@ def _customer(user: Any, email: str, channel: str) -> tuple[Any, str, bool]:
 
 def quote(cart: Cart | None, country: str = "US", shipping_code: str = "", *, channel: str = "web",
           email: str = "", user: Any = None, codes: Sequence[str] | None = None,
-          now: datetime | None = None) -> Quote:
+          now: datetime | None = None, region: str = "") -> Quote:
     """Price the cart for a destination and channel with the live promotions, the cart's codes (or `codes`)
     and the customer; picks the first shipping method when none fits."""
     if codes is None:
         codes = promo_codes.entered(cart)
     return quote_lines(cart_services.pricing_lines(cart), country, shipping_code, channel=channel, email=email,
-                       user=user, codes=codes, now=now)
+                       user=user, codes=codes, now=now, region=region)
 
 
 def quote_lines(lines: Iterable[Line], country: str = "US", shipping_code: str = "", *, channel: str = "web",
-                email: str = "", user: Any = None, codes: Sequence[str] = (), now: datetime | None = None) -> Quote:
-    """Price pricing.types.Line objects as quote() does."""
+                email: str = "", user: Any = None, codes: Sequence[str] = (), now: datetime | None = None,
+                region: str = "") -> Quote:
+    """Price pricing.types.Line objects as quote() does; `region` is the state or province as typed (the
+    destination's sales tax; none until it is known)."""
     lines = tuple(lines)
     now = now or utcnow()
     user, email, verified = _customer(user, email, channel)
@@ -96,7 +107,7 @@ def quote_lines(lines: Iterable[Line], country: str = "US", shipping_code: str =
                                           now=now, first_order=lambda: is_first_order(email, user_id),
                                           verified=verified)
     pricing_cart = PricingCart(lines=lines, shipping=shipping.as_rate(selected), channel=channel,
-                               tax_rate_basis_points=current_app.config["TAX_RATE_BASIS_POINTS"],
+                               tax=tax_rules.rules_for(country, region) if region else None,
                                timezone=current_app.config["SHOP_TIMEZONE"], customer=context.customer,
                                codes=context.pairs)
     breakdown = engine.price(pricing_cart, context.promotions, now)

@@ -53,6 +53,11 @@ def _url_with(**changes):
     return request.path + ("?" + urlencode(args) if args else "")
 
 
+def _tax_label(order):
+    """An order's tax line as priced: "Ohio sales tax", or "Tax" for orders priced before taxes by state."""
+    return ((getattr(order, "pricing_snapshot", None) or {}).get("tax") or {}).get("name") or "Tax"
+
+
 def _tel(number):
     """'1 800 741 5716' -> 'tel:+18007415716' (North American numbers)."""
     digits = "".join(ch for ch in number if ch.isdigit())
@@ -138,6 +143,7 @@ def init_app(app: Flask) -> None:
         return render_template("_flashes.html", messages=messages)
 
     app.jinja_env.filters["money"] = format_cents
+    app.jinja_env.filters["tax_label"] = _tax_label
     app.jinja_env.filters["shop_date"] = _shop_date
     app.jinja_env.filters["ce_hours"] = _ce_hours
     app.jinja_env.filters["long_date"] = _long_date

@@ -130,7 +130,8 @@ def _could_place(cart: Cart | None, details: "CheckoutDetails") -> None:
     problems = cart_services.problems(cart, set())
     if problems:
         raise CheckoutError(" ".join(problems), status=409)
-    priced = quote(cart, details.address.get("country", "US"), details.shipping_code, email=details.email)
+    priced = quote(cart, details.address.get("country", "US"), details.shipping_code, email=details.email,
+                   region=details.address.get("region", ""))
     check_details(priced, details)
     if priced.breakdown.total_cents > 0 and not details.payment_method_id:
         raise CheckoutError("Enter your card details.", errors={"payment": "Enter your card details."})
@@ -150,7 +151,8 @@ def place_order(cart: Cart | None, details: "CheckoutDetails", user: Any = None,
     if problems:
         raise CheckoutError(" ".join(problems), status=409)
     country = details.address.get("country", "US")
-    priced = quote(cart, country, details.shipping_code, channel=channel, email=details.email, user=user)
+    priced = quote(cart, country, details.shipping_code, channel=channel, email=details.email, user=user,
+                   region=details.address.get("region", ""))
     _drop_stale_codes(cart, priced)
     check_details(priced, details)
     breakdown = priced.breakdown

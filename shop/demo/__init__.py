@@ -4,7 +4,8 @@
   (shop.demo.people);
 - live promotions: a seasonal sale on the special offers page, a code for the cart, a phone-only offer
   (shop.demo.offers);
-- the demo customer's paid phone order and a course in progress (shop.demo.orders).
+- the demo customer's paid phone order and a course in progress (shop.demo.orders);
+- a sales-tax rate for Ohio (shop.demo.taxes).
 
 Everything goes through the shop's own services, and running it again adds nothing. Only in development:
 the known passwords must never exist in production, nor in the test settings (`seed(development=False)` does
@@ -17,9 +18,9 @@ from typing import Any
 
 from flask import current_app
 
-from shop.accounts.models import ROLE_CUSTOMER, ROLE_STAFF
+from shop.accounts.models import ROLE_ADMIN, ROLE_CUSTOMER, ROLE_STAFF
 from shop.courses.progress import CourseProgress
-from shop.demo import offers, orders, people
+from shop.demo import offers, orders, people, taxes
 from shop.money import format_cents
 from shop.orders.models import Order
 from shop.promotions.admin import describe
@@ -33,6 +34,7 @@ class Seeded:
     order_created: bool
     course_title: str
     course_progress: CourseProgress
+    tax_rates: tuple[str, ...] = ()
 
 
 def is_development(config: Mapping[str, Any]) -> bool:
@@ -49,11 +51,13 @@ def seed(*, development: bool, timezone: str | None = None) -> Seeded | None:
     timezone = timezone or current_app.config["SHOP_TIMEZONE"]
     accounts = people.ensure_accounts()
     promotions = offers.ensure_promotions(timezone)
+    tax_rates = tuple(taxes.ensure_rates(accounts[ROLE_ADMIN].user))
     customer = accounts[ROLE_CUSTOMER].user
     order, created = orders.ensure_paid_order(customer, accounts[ROLE_STAFF].user)
     course = orders.demo_course()
     return Seeded(accounts=list(accounts.values()), promotions=promotions, order=order, order_created=created,
-                  course_title=course.title, course_progress=orders.ensure_course_progress(customer, course))
+                  course_title=course.title, course_progress=orders.ensure_course_progress(customer, course),
+                  tax_rates=tax_rates)
 
 
 def _table(rows: list[tuple[str, ...]]) -> list[str]:
@@ -78,5 +82,6 @@ def summary_lines(seeded: Seeded, base_url: str, timezone: str) -> list[str]:
     lines += [f"Demo customer's order {order.number}: {order.status_label.lower()}, "
               f"{format_cents(order.total_cents)} by check ({'new' if seeded.order_created else 'already there'})",
               f"Demo customer's course in progress: {seeded.course_title}, {done.done} of {done.total} lessons done",
+              f"Sales tax collected: {', '.join(seeded.tax_rates) or 'nowhere'} (other destinations: none)",
               ""]
     return lines

@@ -26,10 +26,13 @@ def write(order: Order, breakdown: Breakdown) -> Order:
         order.lines.append(OrderLine(
             product_id=line.product_id, sku=line.sku, title=line.title, kind=line.kind,
             is_physical=line.is_physical, unit_price_cents=line.unit_price_cents, quantity=line.quantity,
-            subtotal_cents=priced.subtotal_cents, discount_cents=priced.discount_cents,
+            subtotal_cents=priced.subtotal_cents, discount_cents=priced.discount_cents, tax_cents=priced.tax_cents,
             total_cents=priced.total_cents))
     for name in TOTALS:
         setattr(order, name, getattr(breakdown, name))
+    order.shipping_tax_cents = breakdown.shipping_tax_cents
+    order.tax_country = breakdown.tax.country if breakdown.tax else ""
+    order.tax_region = breakdown.tax.region if breakdown.tax else ""
     order.fulfilment_status = FULFILMENT_UNFULFILLED if breakdown.requires_shipping else FULFILMENT_NOT_NEEDED
     rate = breakdown.shipping if breakdown.requires_shipping else None
     order.shipping_method_code = rate.code if rate else ""

@@ -1,12 +1,16 @@
 """Refunds, full or partial, by amount or by line; through Stripe for card payments, manual for checks.
 
+Over 300 lines: every way money goes back (by line, by amount, in Stripe's dashboard) shares one reservation
+and one tax rule, kept here together.
+
 Rules:
 - a refund never takes the order past what was paid: one conditional UPDATE
   (`SET refunded_cents = refunded_cents + :a WHERE refunded_cents + :a <= paid_cents`) reserves the
   amount before the processor is called, so two refunds at once cannot exceed it on any database;
 - a line refund gives back what was really paid for those units: the line's total (after its
   discount) shared over its units to the cent (shop.money.allocate), so refunding every unit one at
-  a time gives back exactly the line's total;
+  a time gives back exactly the line's total; its tax is shared over its units the same way and given
+  back with them. A refund of an amount gives back the order's share of tax in it (Refund.tax_cents);
 - staff may refund up to the STAFF_REFUND_LIMIT_CENTS setting per order (all refunds on the order
   together, so a large refund cannot be split into small ones); admins any amount;
 - card payments are refunded on the order's succeeded PaymentIntent with an idempotency key kept on
@@ -22,7 +26,7 @@ made in Stripe's dashboard (shop.orders.stripe_events) is counted the same way: 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.access import is_admin
@@ -95,7 +99,13 @@ def refundable_lines(order: Order) -> list[RefundableLine]:
 
 
 def line_amounts(order: Order, quantities: dict[int, int]) -> dict[int, tuple[int, int]]:
-    """{line_id: (units, cents)} for a refund of `quantities` ({line_id: units}); ActionRefused if impossible."""
+    """{line_id: (units, cents)} for a refund of `quantities` ({line_id: units}); ActionRefused if impossible.
+    The cents are what was paid for those units: their share of the line's total and of its tax."""
+    return {line_id: (units, goods + tax) for line_id, (units, goods, tax) in _line_parts(order, quantities).items()}
+
+
+def _line_parts(order: Order, quantities: dict[int, int]) -> dict[int, tuple[int, int, int]]:
+    """{line_id: (units, goods cents, tax cents)}: each unit's share of the line's total and tax, to the cent."""
     lines = {item.line.id: item for item in refundable_lines(order)}
     amounts = {}
     for line_id, units in quantities.items():
@@ -106,9 +116,22 @@ def line_amounts(order: Order, quantities: dict[int, int]) -> dict[int, tuple[in
             raise ActionRefused(f"{item.line.title}: refund between 0 and {item.units_left} "
                                 f"unit{'s' if item.units_left != 1 else ''}.", field=f"refund-qty-{line_id}")
         if units:
-            shares = allocate(item.line.total_cents, [1] * item.line.quantity)
-            amounts[line_id] = (units, sum(shares[item.refunded:item.refunded + units]))
+            taken = slice(item.refunded, item.refunded + units)
+            goods = sum(allocate(item.line.total_cents, [1] * item.line.quantity)[taken])
+            tax = sum(allocate(item.line.tax_cents or 0, [1] * item.line.quantity)[taken])
+            amounts[line_id] = (units, goods, tax)
     return amounts
+
+
+def tax_within(order: Order, amount_cents: int) -> int:
+    """The tax given back by a refund of an amount (not by line): the order's share of tax in what was paid,
+    rounded half up, never more than the tax not yet given back."""
+    if not order.tax_cents or not order.total_cents or amount_cents <= 0:
+        return 0
+    share = (amount_cents * order.tax_cents * 2 + order.total_cents) // (2 * order.total_cents)
+    given_back = db.session.scalar(select(func.coalesce(func.sum(Refund.tax_cents), 0)).where(
+        Refund.order_id == order.id, Refund.status != REFUND_FAILED)) or 0
+    return max(0, min(share, order.tax_cents - int(given_back)))
 
 
 def _card_payment(order: Order) -> Payment | None:
@@ -208,12 +231,14 @@ def refund(order: Order, *, actor: Any, reason: str | None, idempotency_key: str
     key = (idempotency_key or "").strip()
     if not key or len(key) > KEY_MAX:
         raise ActionRefused("This form is incomplete: reload the page and try again.", status=400)
-    lines = line_amounts(order, line_quantities or {})
+    parts = _line_parts(order, line_quantities or {})
+    lines = {line_id: (units, goods + tax) for line_id, (units, goods, tax) in parts.items()}
     if lines:
         amount_cents = sum(cents for _, cents in lines.values())
     check_allowed(order, amount_cents or 0, actor)
     method, intent_id = refund_method(order)
-    row = Refund(order_id=order.id, amount_cents=amount_cents, reason=reason, method=method,
+    tax_cents = sum(tax for _, _, tax in parts.values()) if parts else tax_within(order, amount_cents or 0)
+    row = Refund(order_id=order.id, amount_cents=amount_cents, tax_cents=tax_cents, reason=reason, method=method,
                  idempotency_key=f"refund:{order.id}:{key}", staff_id=actor.id,
                  status=REFUND_PENDING if method == REFUND_STRIPE else REFUND_SUCCEEDED)
     row.lines = [RefundLine(order_line_id=line_id, quantity=units, amount_cents=cents)
@@ -281,7 +306,8 @@ def record_processor_refund(order: Order, provider_refund_id: str, amount_cents:
     elif room_cents is not None and amount_cents > room_cents:
         return None
     else:
-        row = Refund(order_id=order.id, amount_cents=amount_cents, reason=reason[:REASON_MAX], method=REFUND_STRIPE,
+        row = Refund(order_id=order.id, amount_cents=amount_cents, tax_cents=tax_within(order, amount_cents),
+                     reason=reason[:REASON_MAX], method=REFUND_STRIPE,
                      provider_refund_id=provider_refund_id, idempotency_key=f"processor:{provider_refund_id}"[:120],
                      status=REFUND_SUCCEEDED)
         try:

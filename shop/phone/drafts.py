@@ -122,7 +122,7 @@ def quote(draft: Draft) -> Quote:
     customer (nothing written)."""
     order = draft.order
     return price_cart(draft.cart, order.ship_country or "US", order.shipping_method_code, channel=CHANNEL_PHONE,
-                      email=order.email, user=draft.customer)
+                      email=order.email, user=draft.customer, region=order.ship_region)
 
 
 def reprice(draft: Draft, until: datetime | None = None, now: datetime | None = None) -> Quote:

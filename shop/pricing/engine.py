@@ -3,7 +3,7 @@
 Order of work: line subtotals; which offers can apply (and why the others cannot); the best
 allowed combination of offers (see promotions.STACKING_RULES), each discount allocated to the lines
 it came from to the cent; shipping (free over the method's threshold, measured on goods after
-discounts), then free-shipping offers; tax on goods after discounts plus shipping; total.
+discounts), then free-shipping offers; tax by the destination's rules, per line (shop.pricing.tax); total.
 Deterministic: lines are taken in SKU order and offers in priority order, whatever order they come in.
 
 Over 300 lines: every amount the shop charges is computed here and nowhere else, in the order above;
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from shop.money import allocate, format_cents
 from shop.pricing import promotions as promo
+from shop.pricing import tax as sales_tax
 from shop.pricing.types import Adjustment, Breakdown, Cart, Customer, Line, NotApplied, PricedLine
 
 # What _apply returns: (adjustments, goods discount {sku: cents}, shipping before offers, shipping discount, skipped)
@@ -26,13 +27,6 @@ _Key = TypeVar("_Key", int, str)
 
 class PricingError(ValueError):
     """The cart cannot be priced as it stands."""
-
-
-def _tax_cents(taxable_cents: int, basis_points: int) -> int:
-    """Tax rounded half up to the cent, in integers."""
-    if basis_points <= 0 or taxable_cents <= 0:
-        return 0
-    return (taxable_cents * basis_points + 5000) // 10000
 
 
 def _date(value: datetime, timezone: str) -> str:
@@ -292,11 +286,12 @@ def price(cart: Cart, promotions: Sequence[promo.Promotion] = (), now: datetime 
         for promotion in option:
             not_applied.append(NotApplied(promotion.id, promotion.name, f"not combinable with {winner.name}"))
 
-    priced = tuple(PricedLine(line, goods_discount[line.sku]) for line in lines)
+    shipping = shipping_before - shipping_discount
+    priced, shipping_tax = sales_tax.apply([PricedLine(line, goods_discount[line.sku]) for line in lines], shipping,
+                                           cart.tax)
     subtotal = sum(p.subtotal_cents for p in priced)
     discount = sum(p.discount_cents for p in priced)
-    shipping = shipping_before - shipping_discount
-    tax = _tax_cents(subtotal - discount + shipping, cart.tax_rate_basis_points)
+    tax = sum(p.tax_cents for p in priced) + shipping_tax
     requires_shipping = any(line.is_physical for line in lines)
     return Breakdown(
         lines=priced,
@@ -311,4 +306,6 @@ def price(cart: Cart, promotions: Sequence[promo.Promotion] = (), now: datetime 
         shipping=cart.shipping if requires_shipping else None,
         currency=cart.currency,
         not_applied=tuple(sorted(not_applied, key=lambda n: (n.promotion_id, n.reason))),
+        shipping_tax_cents=shipping_tax,
+        tax=cart.tax,
     )

@@ -58,10 +58,37 @@ class ShippingRate:
 
 
 @dataclass(frozen=True)
+class TaxRules:
+    """The sales tax of one destination (a US state or Canadian province), as the shop's admins set it.
+
+    `rate_millipercent` is thousandths of a percent: 7.25% is 7250. Goods shipped are always taxed at the
+    rate; shipping only if `taxes_shipping`; electronically delivered goods (online courses, the
+    membership) only if `taxes_digital`."""
+
+    country: str
+    region: str
+    rate_millipercent: int
+    name: str = ""
+    taxes_shipping: bool = False
+    taxes_digital: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.rate_millipercent <= 100_000:
+            raise ValueError("a tax rate is between 0% and 100%")
+
+    @property
+    def label(self) -> str:
+        return self.name or f"Sales tax ({self.region})"
+
+    def taxes(self, line: Line) -> bool:
+        return line.is_physical or self.taxes_digital
+
+
+@dataclass(frozen=True)
 class Cart:
     lines: tuple[Line, ...]
     shipping: ShippingRate | None = None
-    tax_rate_basis_points: int = 0
+    tax: TaxRules | None = None  # None: no tax where the order goes
     channel: str = "web"
     currency: str = "USD"
     customer: Customer | None = None
@@ -85,6 +112,7 @@ class Adjustment:
 class PricedLine:
     line: Line
     discount_cents: int
+    tax_cents: int = 0  # this line's share of the order's tax (not in total_cents)
 
     @property
     def subtotal_cents(self) -> int:
@@ -107,6 +135,16 @@ class LineSnapshot(TypedDict):
     unit_price_cents: int
     discount_cents: int
     total_cents: int
+    tax_cents: int
+
+
+class TaxSnapshot(TypedDict):
+    country: str
+    region: str
+    name: str
+    rate_millipercent: int
+    taxes_shipping: bool
+    taxes_digital: bool
 
 
 class AdjustmentSnapshot(TypedDict):
@@ -127,6 +165,8 @@ class PricingSnapshot(TypedDict):
     shipping_cents: int
     shipping_discount_cents: int
     tax_cents: int
+    shipping_tax_cents: int
+    tax: TaxSnapshot | None
     total_cents: int
     shipping: ShippingSnapshot | None
     lines: list[LineSnapshot]
@@ -147,6 +187,8 @@ class Breakdown:
     shipping: ShippingRate | None
     currency: str = "USD"
     not_applied: tuple[NotApplied, ...] = ()  # each live offer that did not apply, and why
+    shipping_tax_cents: int = 0  # the part of tax_cents charged on shipping
+    tax: TaxRules | None = None  # the destination's rules the tax was computed with
 
     @property
     def shipping_before_offers_cents(self) -> int:
@@ -165,13 +207,19 @@ class Breakdown:
             "shipping_cents": self.shipping_cents,
             "shipping_discount_cents": self.shipping_discount_cents,
             "tax_cents": self.tax_cents,
+            "shipping_tax_cents": self.shipping_tax_cents,
+            "tax": None if self.tax is None else {
+                "country": self.tax.country, "region": self.tax.region, "name": self.tax.label,
+                "rate_millipercent": self.tax.rate_millipercent, "taxes_shipping": self.tax.taxes_shipping,
+                "taxes_digital": self.tax.taxes_digital,
+            },
             "total_cents": self.total_cents,
             "shipping": None if self.shipping is None else {
                 "code": self.shipping.code, "name": self.shipping.name, "price_cents": self.shipping.price_cents,
             },
             "lines": [
                 {"sku": p.line.sku, "quantity": p.line.quantity, "unit_price_cents": p.line.unit_price_cents,
-                 "discount_cents": p.discount_cents, "total_cents": p.total_cents}
+                 "discount_cents": p.discount_cents, "total_cents": p.total_cents, "tax_cents": p.tax_cents}
                 for p in self.lines
             ],
             "adjustments": [

@@ -114,7 +114,6 @@ def preview(promotion: Promotion, quantities: dict[int, int], order_number: str 
     cart = Cart(lines=lines, shipping=shipping.as_rate(method), channel=channel,
                 customer=Customer(email=email or "", is_first_order=first, verified=bool(email)),
                 codes=((promotion.id, code.code if code else "PREVIEW"),) if promotion.requires_code else (),
-                tax_rate_basis_points=current_app.config["TAX_RATE_BASIS_POINTS"],
                 timezone=current_app.config["SHOP_TIMEZONE"])
     breakdown = engine.price(cart, offers, now)
     per_line = {}

@@ -32,7 +32,7 @@ def checkout_page(status=200, code_error=None, code_text=""):
         form.email.data = current_user.email
         form.full_name.data = current_user.full_name
     form.checkout_token.data = checkout_session.token()
-    priced = quote(cart, form.ship_country.data or "US")
+    priced = quote(cart, form.ship_country.data or "US", region=form.ship_region.data or "")
     return render_template("checkout/checkout.html", form=form, priced=priced, cart=cart,
                            problems=cart_session.problems(cart),
                            promo_code_error=code_error, promo_code_text=code_text), status
@@ -51,7 +51,8 @@ def summary():
         return jsonify(error="Your cart is empty."), 409
     country = (request.args.get("country") or "US")[:2].upper()
     email = (request.args.get("email") or "").strip()[:254]  # offers for a first order, a domain, a customer
-    priced = quote(cart, country, request.args.get("shipping", "")[:40], email=email if "@" in email else "")
+    priced = quote(cart, country, request.args.get("shipping", "")[:40], email=email if "@" in email else "",
+                   region=(request.args.get("region") or "")[:120])
     return jsonify(
         total_cents=priced.breakdown.total_cents,
         summary_html=render_template("checkout/_summary.html", priced=priced),

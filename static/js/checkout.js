@@ -39,8 +39,10 @@
   async function refresh() {
     const params = new URLSearchParams();
     const country = form.querySelector('[name=ship_country]');
+    const region = form.querySelector('[name=ship_region]');
     const method = form.querySelector('[name=shipping_method]:checked');
     if (country) params.set('country', country.value);
+    if (region && region.value.trim()) params.set('region', region.value.trim());
     if (method) params.set('shipping', method.value);
     if (form.email && form.email.value.includes('@')) params.set('email', form.email.value.trim());
     const res = await fetch(`${form.dataset.summaryUrl}?${params}`, {headers: {Accept: 'application/json'}});
@@ -52,7 +54,7 @@
     elements.update({amount: Math.max(amount(), 50)});
   }
   form.addEventListener('change', e => {
-    if (['ship_country', 'shipping_method', 'email'].includes(e.target.name)) refresh();
+    if (['ship_country', 'ship_region', 'shipping_method', 'email'].includes(e.target.name)) refresh();
   });
 
   // Promo codes (Apply, and Remove in the summary) are sent without leaving the page, so what the

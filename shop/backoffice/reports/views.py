@@ -2,7 +2,7 @@
 report and the members report (new, ended, active, MRR and churn per month), each with its CSV: staff and
 marketing."""
 
-from flask import Response, current_app, render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 
 from shop.accounts.access import has_role
@@ -15,6 +15,8 @@ from shop.courses import approvals
 from shop.reports import courses as course_reports
 from shop.reports import dashboard, sales
 from shop.reports import membership as member_reports
+from shop.reports import tax as tax_reports
+from shop.web.downloads import csv_download
 
 QUICK_LINKS = (  # (endpoint, label, roles): shown when the endpoint exists and the user has the role
     ("phone.new_order", "Take a phone order", (ROLE_STAFF,)),
@@ -63,8 +65,7 @@ def sales_page():
 def sales_csv():
     report = sales.sales(_days(), _tz())
     filename = f"sales-{report.start.isoformat()}-to-{report.end.isoformat()}.csv"
-    return Response(sales.sales_csv(report), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download(sales.sales_csv(report), filename)
 
 
 @bp.get("/reports/members", endpoint="members")
@@ -78,5 +79,24 @@ def members_page():
 def members_csv():
     report = member_reports.members_report(_tz())
     filename = f"members-{report.months[0].first_day:%Y-%m}-to-{report.latest.first_day:%Y-%m}.csv"
-    return Response(member_reports.members_csv(report), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download(member_reports.members_csv(report), filename)
+
+
+def _year():
+    today = local_today(_tz())
+    year = request.args.get("year", today.year, type=int)
+    return year if 2000 <= year <= today.year else today.year
+
+
+@bp.get("/reports/tax", endpoint="tax")
+def tax_page():
+    """Sales tax collected per state and month (for the state returns), with its CSV."""
+    year = _year()
+    return render_template("backoffice/reports/tax.html", report=tax_reports.tax_report(year, _tz()),
+                           years=range(local_today(_tz()).year, 2019, -1))
+
+
+@bp.get("/reports/tax.csv", endpoint="tax_csv")
+def tax_csv():
+    report = tax_reports.tax_report(_year(), _tz())
+    return csv_download(tax_reports.tax_csv(report), f"sales-tax-{report.year}.csv")

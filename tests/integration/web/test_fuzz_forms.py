@@ -34,7 +34,7 @@ from tests.factories import (
     exam_for,
     grant_course,
 )
-from tests.support.desk_helpers import web_order
+from tests.support.desk_helpers import quick_order, web_order
 from tests.support.fuzzing import EXAMPLES, NAME, PASSWORD, WORDS, Fuzzer, fuzz, fuzz_form
 
 
@@ -238,6 +238,17 @@ def test_fuzzed_shipping_method_and_promotion_edit_forms_never_fail_nor_change_t
     ProductFactory()
     promotion = PromotionFactory()
     _reached(fuzz_form(fuzzer, f"/marketing/promotions/{promotion.id}/edit", snapshot=_row(Promotion, promotion.id)))
+
+
+def test_fuzzed_tax_rate_and_order_list_forms_never_fail_nor_change_anything_when_refused(app):
+    fuzzer, _ = _as(app, "admin")
+    _reached(fuzz_form(fuzzer, "/backoffice/settings/tax/US/OH"))
+    shipping.seed_defaults()
+    db.session.commit()
+    quick_order(lines=[{"kind": "book", "title": "Soft Tissue Release", "sku": "STR-BOOK", "quantity": 1,
+                        "unit_price_cents": 4995, "is_physical": True}], ship_line1="1 Elm Street", ship_city="Columbus",
+                ship_region="OH", ship_postal_code="43004", ship_country="US")
+    _reached(fuzz_form(fuzzer, "/backoffice/orders/bulk", "/backoffice/orders"))
 
 
 def test_fuzzed_learner_forms_never_fail(app):

@@ -6,7 +6,7 @@ from shop.orders import lines
 from shop.orders.models import Order
 from shop.pricing import engine
 from shop.pricing import promotions as promo
-from shop.pricing.types import Cart, Line, ShippingRate
+from shop.pricing.types import Cart, Line, ShippingRate, TaxRules
 from tests.support.pricing import NOW
 
 BOOK = Line(1, "BOOK", "Soft Tissue Release", "book", 4995, 2, is_physical=True)
@@ -17,7 +17,7 @@ OFFERS = [promo.Promotion(1, "Free shipping", promo.Benefit(promo.FREE_SHIPPING)
 
 
 def _priced(*cart_lines):
-    return engine.price(Cart(lines=cart_lines, shipping=MEDIA_MAIL, tax_rate_basis_points=625), OFFERS, now=NOW)
+    return engine.price(Cart(lines=cart_lines, shipping=MEDIA_MAIL, tax=TaxRules("US", "XX", 6250, taxes_shipping=True, taxes_digital=True)), OFFERS, now=NOW)
 
 
 def test_shipping_shows_its_price_and_the_offer_shows_as_the_discount():

@@ -6,7 +6,7 @@ import pytest
 
 from shop.pricing import engine
 from shop.pricing import promotions as promo
-from shop.pricing.types import Cart, Customer, Line, ShippingRate
+from shop.pricing.types import Cart, Customer, Line, ShippingRate, TaxRules
 from tests.support.pricing import NOW
 
 BOOK = Line(1, "BOOK", "Soft Tissue Release", "book", 4995, 1, is_physical=True, categories=frozenset({"str"}))
@@ -31,7 +31,7 @@ def reasons(breakdown):
 
 
 def test_no_offers_prices_lines_shipping_and_tax():
-    b = engine.price(Cart(lines=(BOOK,), shipping=MEDIA_MAIL, tax_rate_basis_points=625))
+    b = engine.price(Cart(lines=(BOOK,), shipping=MEDIA_MAIL, tax=TaxRules("US", "XX", 6250, taxes_shipping=True, taxes_digital=True)))
     assert (b.subtotal_cents, b.shipping_cents) == (4995, 595)
     assert b.tax_cents == 349  # 6.25 % of $55.90 is $3.49375
     assert b.total_cents == 4995 + 595 + b.tax_cents

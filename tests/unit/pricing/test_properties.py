@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from shop.pricing import engine
 from shop.pricing import promotions as promo
-from shop.pricing.types import Cart, Line, ShippingRate
+from shop.pricing.types import Cart, Line, ShippingRate, TaxRules
 
 NOW = datetime(2026, 11, 24, 12, 0)
 KINDS = ["book", "course", "combo"]
@@ -62,13 +62,16 @@ shipping = st.sampled_from([None, ShippingRate("m", "Media Mail", "domestic", 59
                             ShippingRate("i", "International", "international", 2995, None)])
 
 
-def _price(cart_lines, cart_offers, rate, tax=0):
-    return engine.price(Cart(lines=tuple(cart_lines), shipping=rate, tax_rate_basis_points=tax), cart_offers,
-                        now=NOW)
+def _price(cart_lines, cart_offers, rate, tax=None):
+    return engine.price(Cart(lines=tuple(cart_lines), shipping=rate, tax=tax), cart_offers, now=NOW)
+
+
+tax_rules = st.one_of(st.none(), st.builds(TaxRules, st.just("US"), st.just("OH"), st.sampled_from([0, 5750, 6875, 10000]),
+                                           taxes_shipping=st.booleans(), taxes_digital=st.booleans()))
 
 
 @settings(max_examples=200, deadline=None)
-@given(lines(), offers(), shipping, st.sampled_from([0, 625, 1000]))
+@given(lines(), offers(), shipping, tax_rules)
 def test_amounts_are_whole_cents_never_negative_and_add_up_exactly(cart_lines, cart_offers, rate, tax):
     b = _price(cart_lines, cart_offers, rate, tax)
     amounts = [b.subtotal_cents, b.discount_cents, b.shipping_cents, b.shipping_discount_cents, b.tax_cents,
