@@ -68,6 +68,9 @@ class Config:
     ORDER_PHONE_LABEL = _env("ORDER_PHONE_LABEL", "Order by phone (USA)")
     ORDER_PHONE_HOURS = _env("ORDER_PHONE_HOURS", "Monday to Friday, 9 am to 5 pm Eastern")
     CONTACT_EMAIL = _env("CONTACT_EMAIL", "orders@softtissuerelease.example")
+    # printed on receipts: the shop's postal address (one line per "|") and its sales-tax registration
+    SHOP_ADDRESS = _env("SHOP_ADDRESS", "100 Example Street|Columbus, OH 43004")
+    SHOP_TAX_ID = _env("SHOP_TAX_ID", "")
     # Every absolute link in e-mails, certificates and QR codes, e.g. https://shop.example.com: never the
     # Host header of a request (required in production). TRUSTED_HOSTS: the host names the shop answers to
     # (comma-separated); by default PUBLIC_BASE_URL's host. A request for any other host is refused (400).

@@ -15,6 +15,7 @@ from shop.catalogue.models import KIND_COURSE, Product
 from shop.catalogue.signals import product_in_use
 from shop.core import audit
 from shop.core.errors import Refusal
+from shop.courses import emails
 from shop.courses.models import SOURCE_STAFF, Certificate, CourseAccess
 from shop.extensions import db
 from shop.membership.queries import member_condition
@@ -81,10 +82,12 @@ def grant(user: User, product: Product, *, actor: Any, note: str = "") -> Course
     audit.record("course granted", "user", user.id, f"{product.title}" + (f": {note}" if note else ""),
                  actor=actor)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # granted (or bought) a moment ago, in another request
         db.session.rollback()
         raise AccessRefused(f"{user.email} already has {product.title}.", status=409) from None
+    emails.course_access_granted(user, product, row, note)  # in the same commit as the grant
+    db.session.commit()
     return row
 
 

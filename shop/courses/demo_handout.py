@@ -6,35 +6,22 @@ lessons), a checklist with tick boxes, and a self-care chart to copy for clients
 other text uses the DejaVu fonts when installed (reduced to Latin-1 if they are not).
 """
 
-import os
 from functools import lru_cache
 
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-FONT_DIR = "/usr/share/fonts/truetype/dejavu"
-FONTS = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+from shop.core.pdf import Document
+
 ACCENT = (31, 111, 139)
 INK = (33, 47, 61)
 
 
-class _Handout(FPDF):
+class _Handout(Document):
     def __init__(self, shop_name: str, latin: bool) -> None:
-        super().__init__(unit="mm", format="Letter")
+        super().__init__(latin=latin)
         self.shop_name = shop_name
-        self.unicode = not latin and all(os.path.exists(os.path.join(FONT_DIR, name)) for name in FONTS.values())
-        if self.unicode:
-            for style, name in FONTS.items():
-                self.add_font("Sans", style, os.path.join(FONT_DIR, name))
-        self.family = "Sans" if self.unicode else "Helvetica"
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(True, margin=18)
-
-    def text_of(self, value: str) -> str:
-        if self.unicode:
-            return value
-        value = value.replace("\u2013", "-").replace("\u2014", "-").replace("\u2019", "'")
-        return value.encode("latin-1", "replace").decode("latin-1")
 
     def footer(self) -> None:
         self.set_y(-14)

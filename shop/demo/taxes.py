@@ -2,12 +2,14 @@
 shipped to Ohio shows a tax line and every other destination none. Made through the rates' own service,
 once: a rate an admin changed is left as they changed it."""
 
+from typing import Any
+
 from shop.tax import rules
 
 DEMO_RATES = (("US", "OH", "5.75", "Ohio sales tax", True, False),)
 
 
-def ensure_rates(actor) -> list[str]:
+def ensure_rates(actor: Any) -> list[str]:
     """The demo's rates, set where none is kept yet; returns what each destination collects."""
     kept = []
     for country, region, rate, name, shipping, digital in DEMO_RATES:

@@ -21,7 +21,7 @@ from shop.core import audit
 from shop.core.timeutil import utcnow
 from shop.courses import access as course_access
 from shop.extensions import db
-from shop.orders import refunds, reservations, services, status
+from shop.orders import emails, refunds, reservations, services, status
 from shop.orders.editing import ActionRefused, OrderChanged
 from shop.orders.models import (
     PAYMENT_CANCELLED,
@@ -105,10 +105,21 @@ def cancel(order: Order, seen_version: int, reason: str | None, actor: Any) -> C
     db.session.commit()
     for intent_id in open_intents:
         processor().cancel(intent_id)
-    if not to_refund:
-        return Cancelled()
-    try:
-        return Cancelled(refunds.refund(order, actor=actor, reason=f"Order cancelled: {reason}",
-                                        idempotency_key=f"cancel-{secrets.token_hex(8)}", amount_cents=to_refund))
-    except ActionRefused as error:
-        return Cancelled(refund_error=error.message)
+    outcome = Cancelled()
+    if to_refund:
+        try:
+            outcome = Cancelled(refunds.refund(order, actor=actor, reason=f"Order cancelled: {reason}",
+                                               idempotency_key=f"cancel-{secrets.token_hex(8)}",
+                                               amount_cents=to_refund, notify=False))
+        except ActionRefused as error:
+            outcome = Cancelled(refund_error=error.message)
+    _tell_customer(order, outcome)
+    return outcome
+
+
+def _tell_customer(order: Order, outcome: Cancelled) -> None:
+    """One e-mail for the cancellation and its refund (once per order)."""
+    db.session.refresh(order)
+    if emails.order_cancelled(order, outcome.refund, outcome.refund_error) is not None:
+        services.record(order, "email_queued", f"Cancellation e-mail to {order.email} queued.")
+    db.session.commit()

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from shop.core.errors import Refusal
 from shop.extensions import db
 from shop.money import MoneyError, format_cents, parse_money
+from shop.orders import emails
 from shop.orders import services as orders
 from shop.orders.models import (
     PAYMENT_CANCELLED,
@@ -75,4 +76,8 @@ def record_check(order: Order, amount_text: str, reference: str, staff: Any,
         db.session.commit()
         raise ManualPaymentError(f"Order {order.number} was paid or closed meanwhile: return the check.",
                                  status=409)
+    db.session.refresh(order)
+    if emails.payment_received(order, payment) is not None:
+        orders.record(order, "email_queued", f"Payment received e-mail to {order.email} queued.")
+    db.session.commit()
     return payment

@@ -1,4 +1,5 @@
-"""The e-mails about an order: the receipt when it is paid, each shipment, and a phone order's payment link."""
+"""The e-mails about an order: the receipt when it is paid, each shipment, a phone order's payment link, a
+cancellation, each refund, and a check received (a course staff open: shop.courses.emails)."""
 
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,7 @@ from shop.catalogue.models import KIND_COMBO, KIND_COURSE, KIND_MEMBERSHIP, Prod
 from shop.extensions import db
 from shop.mail import messages
 from shop.mail.models import OutboxMessage
+from shop.money import format_cents
 from shop.orders.models import FULFILMENT_SHIPPED, Order, Shipment
 
 ACCOUNT_ENDPOINT = "learning.my_courses"  # the confirmation sends course buyers straight to My courses
@@ -97,3 +99,49 @@ def shipment_notification(order: Order, shipment: Shipment) -> OutboxMessage | N
     subject = f"Your order {number} has {'partly ' if left else ''}shipped"
     return messages.send("shipment", order.email, subject, context, dedupe_key=f"shipment:{shipment.id}",
                          order_id=order.id)
+
+
+CARD_REFUND_DAYS = "5 to 10 business days"  # what Stripe tells cardholders a refund takes to appear
+
+
+def _refund_lines(refund: Any) -> list[tuple[Any, int, int]]:
+    """(order line, units, cents) of a refund made by line, in the order's line order."""
+    by_line = {part.order_line_id: part for part in refund.lines}
+    return [(part.order_line, part.quantity, part.amount_cents)
+            for part in sorted(by_line.values(), key=lambda p: p.order_line_id) if part.quantity]
+
+
+def order_cancelled(order: Order, refund: Any = None, refund_error: str = "") -> OutboxMessage | None:
+    """The customer's "order cancelled" e-mail: what was refunded, how and when it reaches them; once per
+    order (dedupe key `order-cancelled:<id>`)."""
+    number = _number(order)
+    context = {"order": order, "number": number, "refund": refund, "refund_pending": bool(refund_error),
+               "by_card": refund is not None and refund.method == "stripe", "card_days": CARD_REFUND_DAYS,
+               "lines": list(order.lines)}
+    subject = f"Your order {number} has been cancelled"
+    return messages.send("order_cancelled", order.email, subject, context, dedupe_key=f"order-cancelled:{order.id}",
+                         order_id=order.id)
+
+
+def refund_made(order: Order, refund: Any) -> OutboxMessage | None:
+    """The customer's refund e-mail (full or partial, by line or by amount), once per refund (`refund:<id>`)."""
+    number = _number(order)
+    full = order.refunded_cents >= order.paid_cents > 0
+    context = {"order": order, "number": number, "refund": refund, "lines": _refund_lines(refund), "full": full,
+               "by_card": refund.method == "stripe", "card_days": CARD_REFUND_DAYS,
+               "account_url": messages.absolute_url("my_account.order", number=number)}
+    subject = f"{'Refund' if full else 'Partial refund'} of {format_cents(refund.amount_cents)} for order {number}"
+    return messages.send("refund", order.email, subject, context, dedupe_key=f"refund:{refund.id}",
+                         order_id=order.id)
+
+
+def payment_received(order: Order, payment: Any) -> OutboxMessage | None:
+    """A check or money order has arrived and paid the order, once per payment (`payment-received:<id>`)."""
+    number = _number(order)
+    context = {"order": order, "number": number, "payment": payment, "courses": course_titles(order),
+               "balance_cents": max(0, order.total_cents - payment.amount_cents),
+               "account_url": messages.absolute_url("my_account.order", number=number)}
+    subject = f"We received your payment for order {number}"
+    return messages.send("payment_received", order.email, subject, context,
+                         dedupe_key=f"payment-received:{payment.id}", order_id=order.id)
+

@@ -36,7 +36,7 @@ from shop.core.settings import get_setting
 from shop.courses import access as course_access
 from shop.extensions import db
 from shop.money import allocate, format_cents
-from shop.orders import services
+from shop.orders import emails, services
 from shop.orders.editing import ActionRefused
 from shop.orders.fulfilment import refunded_units
 from shop.orders.models import (
@@ -217,8 +217,10 @@ def _withdraw_courses(order: Order, row: Refund) -> list[str]:
 
 
 def refund(order: Order, *, actor: Any, reason: str | None, idempotency_key: str | None,
-           amount_cents: int | None = None, line_quantities: dict[int, int] | None = None) -> Refund:
+           amount_cents: int | None = None, line_quantities: dict[int, int] | None = None,
+           notify: bool = True) -> Refund:
     """Refund an amount, or the units in `line_quantities` ({line_id: units}). Returns the Refund row.
+    The customer is e-mailed about it unless `notify` is false (a cancellation sends its own e-mail).
 
     ActionRefused: 422 for bad input, 403 over the staff limit, 409 when the order cannot be refunded
     (or the same form was sent twice), 502 when Stripe refuses or cannot be reached.
@@ -258,7 +260,7 @@ def refund(order: Order, *, actor: Any, reason: str | None, idempotency_key: str
     units = [f"{lines[line.id][0]} × {line.title}" for line in order.lines if line.id in lines]
     what = format_cents(amount_cents) + (f" ({', '.join(units)})" if units else "")
     if method == REFUND_MANUAL:
-        _finish(order, row, actor, f"Refund of {what} recorded as manual (pay it back by check): {reason}")
+        _finish(order, row, actor, f"Refund of {what} recorded as manual (pay it back by check): {reason}", notify)
         return row
     db.session.commit()  # the reservation and the pending row are saved before Stripe moves any money
     try:
@@ -272,13 +274,17 @@ def refund(order: Order, *, actor: Any, reason: str | None, idempotency_key: str
         raise ActionRefused(f"The refund was not made: {error.message}", status=502) from error
     row.provider_refund_id = provider_id
     row.status = REFUND_SUCCEEDED
-    _finish(order, row, actor, f"Refunded {what} through Stripe ({provider_id}): {reason}")
+    _finish(order, row, actor, f"Refunded {what} through Stripe ({provider_id}): {reason}", notify)
     return row
 
 
-def _finish(order: Order, row: Refund, actor: Any, summary: str) -> None:
+def _finish(order: Order, row: Refund, actor: Any, summary: str, notify: bool = True) -> None:
     row.status = REFUND_SUCCEEDED
     services.record(order, "refunded", summary, actor_id=actor.id)
+    if notify:
+        db.session.flush()
+        db.session.refresh(order)
+        _tell_customer(order, row)
     withdrawn = _withdraw_courses(order, row)
     if withdrawn:
         services.record(order, "course_access_withdrawn",
@@ -319,7 +325,15 @@ def record_processor_refund(order: Order, provider_refund_id: str, amount_cents:
                                                                " More than was left to refund: the total is unchanged.")
         audit.record("refunded", "order", order.id, summary[:500])
     services.record(order, "refunded", summary)
+    db.session.flush()
+    _tell_customer(order, row)
     if withdrawn := _withdraw_courses(order, row):
         services.record(order, "course_access_withdrawn", f"Course access withdrawn with the refund: "
                         f"{', '.join(withdrawn)}.")
     return row
+
+
+def _tell_customer(order: Order, row: Refund) -> None:
+    """The refund e-mail, once per refund (a repeated webhook or form finds it sent)."""
+    if emails.refund_made(order, row) is not None:
+        services.record(order, "email_queued", f"Refund e-mail to {order.email} queued.")

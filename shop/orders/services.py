@@ -27,7 +27,7 @@ from shop.orders.models import (
     Payment,
 )
 from shop.orders.reservations import OutOfStock
-from shop.payments.gateway import Intent
+from shop.payments.gateway import Intent, processor
 from shop.pricing.types import Breakdown
 from shop.promotions import redemptions
 
@@ -92,6 +92,8 @@ def mark_paid(order_id: int, intent: Intent | None, source: str) -> bool:
         return False
     if payment is not None:
         payment.status = PAYMENT_SUCCEEDED
+        if intent is not None and not payment.card_last4:
+            payment.card_brand, payment.card_last4 = _card(intent)
     if not status.transition(order.id, STATUS_PAID, paid_at=utcnow(), paid_cents=Order.total_cents):
         db.session.commit()  # keeps the payment row's status; the order was already paid (or cancelled)
         db.session.refresh(order)
@@ -104,6 +106,12 @@ def mark_paid(order_id: int, intent: Intent | None, source: str) -> bool:
     _fulfil_payment(order, intent, source)
     db.session.commit()
     return True
+
+
+def _card(intent: Intent) -> tuple[str, str]:
+    """The card's brand and last four for the receipt (never more of the card); ("", "") when unknown."""
+    card_of = getattr(processor(), "card_of", None)
+    return card_of(intent.payment_method) if card_of and intent.payment_method else ("", "")
 
 
 def _fulfil_payment(order: Order, intent: Intent | None, source: str) -> None:

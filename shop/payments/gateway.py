@@ -48,6 +48,7 @@ class Intent:
     client_secret: str | None = None
     failure_message: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
+    payment_method: str = ""  # the PaymentMethod's id, for the receipt's "Visa ending 4242"
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,10 @@ class PaymentGateway(Protocol):
                            metadata: dict[str, str], moto: bool = False) -> Intent: ...
 
     def retrieve(self, intent_id: str) -> Intent: ...
+
+    def card_of(self, payment_method: str) -> tuple[str, str]:
+        """(brand, last four) of a card PaymentMethod, ("", "") when unknown; never raises."""
+        ...
 
     def cancel(self, intent_id: str) -> None: ...
 

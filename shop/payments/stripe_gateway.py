@@ -48,6 +48,7 @@ def _intent(obj: Any) -> Intent:
         client_secret=obj.get("client_secret"),
         failure_message=(error.get("message") or "") if isinstance(error, dict) else "",
         metadata={str(k): str(v) for k, v in metadata.items()},
+        payment_method=_id_of(obj.get("payment_method")) or "",
     )
 
 
@@ -94,6 +95,17 @@ class StripeGateway:
         except stripe.StripeError as error:
             log.error("Stripe error retrieving %s: %s", intent_id, error)
             raise GatewayError() from error
+
+    def card_of(self, payment_method: str) -> tuple[str, str]:
+        if not payment_method:
+            return "", ""
+        try:
+            found = _plain(stripe.PaymentMethod.retrieve(payment_method))
+            card = found.get("card") or (found if found.get("object") == "card" else {})  # a legacy card_ id
+        except stripe.StripeError as error:
+            log.warning("Stripe error reading the card of %s: %s", payment_method, error)
+            return "", ""
+        return str(card.get("brand") or "").lower()[:20], str(card.get("last4") or "")[-4:]
 
     def cancel(self, intent_id: str) -> None:
         """Best effort: cancel an intent that can no longer be paid (order expired or cancelled)."""

@@ -13,8 +13,10 @@ from shop.accounts.access import ANY_ROLE, role_required
 from shop.core.forms import ConfirmForm
 from shop.courses import library
 from shop.membership import queries as membership_queries
-from shop.orders import customers
+from shop.orders import customers, receipt_files
+from shop.orders.receipt import receipt_for
 from shop.storefront.account_forms import MarketingConsentForm
+from shop.web.downloads import pdf_download
 from shop.web.helpers import current_actor
 
 bp = Blueprint("my_account", __name__, url_prefix="/account")
@@ -65,10 +67,31 @@ def unsubscribe(token):
     return render_template("accounts/unsubscribed.html", email=email, done=True)
 
 
-@bp.get("/orders/<number>")
-@role_required(*ANY_ROLE)
-def order(number):
+def _my_order(number):
     found = customers.order_for(current_actor(), number)
     if found is None:
         abort(404, description="We could not find that order in your account.")
-    return render_template("accounts/order.html", order=found)
+    return found
+
+
+@bp.get("/orders/<number>")
+@role_required(*ANY_ROLE)
+def order(number):
+    found = _my_order(number)
+    return render_template("accounts/order.html", order=found, receipt=receipt_for(found))
+
+
+@bp.get("/orders/<number>/receipt")
+@role_required(*ANY_ROLE)
+def receipt(number):
+    """The printable receipt (the browser's Print, or the PDF beside it)."""
+    return render_template("orders/receipt.html", receipt=receipt_for(_my_order(number)), staff_view=False)
+
+
+@bp.get("/orders/<number>/receipt.pdf")
+@role_required(*ANY_ROLE)
+def receipt_pdf(number):
+    found = receipt_for(_my_order(number))
+    if not found.is_receipt:
+        abort(404, description="This order has not been paid, so there is no receipt yet.")
+    return pdf_download(receipt_files.receipt_pdf_bytes(found), receipt_files.filename(found))

@@ -25,9 +25,11 @@ from shop.core import audit
 from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.money import format_cents
-from shop.orders import cancellation, editing, fulfilment, queries, refunds, stripe_events, timeline
+from shop.orders import cancellation, editing, fulfilment, queries, receipt_files, refunds, stripe_events, timeline
 from shop.orders.editing import ActionRefused
 from shop.orders.models import FULFILMENT_SHIPPED, Payment
+from shop.orders.receipt import receipt_for
+from shop.web.downloads import pdf_download
 from shop.web.helpers import attach, current_actor
 
 INVALID = 422
@@ -114,6 +116,20 @@ def packing_slip(number):
     order = _order_or_404(number)
     return render_template("backoffice/desk/packing_slip.html", order=order, lines=fulfilment.packing_slip(order),
                            show_prices=request.args.get("prices") == "1")
+
+
+@bp.get("/<number>/receipt")
+def receipt(number):
+    """The customer's receipt as they see it, to print or send them from the desk."""
+    return render_template("orders/receipt.html", receipt=receipt_for(_order_or_404(number)), staff_view=True)
+
+
+@bp.get("/<number>/receipt.pdf")
+def receipt_pdf(number):
+    found = receipt_for(_order_or_404(number))
+    if not found.is_receipt:
+        abort(404, description="This order has not been paid, so there is no receipt yet.")
+    return pdf_download(receipt_files.receipt_pdf_bytes(found), receipt_files.filename(found))
 
 
 @bp.route("/<number>/ship", methods=["GET", "POST"])

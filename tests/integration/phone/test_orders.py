@@ -126,7 +126,10 @@ def test_a_check_order_waits_then_staff_record_the_check(app, shop):
     assert (payment.provider, payment.amount_cents, payment.reference, payment.recorded_by_id, payment.status) == (
         "check", 9990, "MO 1042", shop["staff"].id, "succeeded")
     assert _stock(shop["book"]) == 3
-    assert [m.to_address for m in db.session.execute(db.select(OutboxMessage)).scalars()] == ["pat@example.com"]
+    mails = db.session.execute(db.select(OutboxMessage).order_by(OutboxMessage.id)).scalars().all()
+    assert [(m.to_address, m.dedupe_key) for m in mails] == [
+        ("pat@example.com", f"order-confirmation:{order.id}"), ("pat@example.com", f"payment-received:{payment.id}")]
+    assert "MO 1042" in mails[1].text_body and "$99.90" in mails[1].text_body
     again = post_form(shop["client"], f"{page}/check", {"amount": "99.90", "reference": "1043"}, page=page)
     assert again.status_code == 409 and "already paid" in again.get_data(as_text=True)
     assert "check_recorded" in db.session.execute(db.select(AuditEntry.action)).scalars().all()

@@ -246,8 +246,9 @@ def test_fuzzed_tax_rate_and_order_list_forms_never_fail_nor_change_anything_whe
     shipping.seed_defaults()
     db.session.commit()
     quick_order(lines=[{"kind": "book", "title": "Soft Tissue Release", "sku": "STR-BOOK", "quantity": 1,
-                        "unit_price_cents": 4995, "is_physical": True}], ship_line1="1 Elm Street", ship_city="Columbus",
-                ship_region="OH", ship_postal_code="43004", ship_country="US")
+                        "unit_price_cents": 4995, "is_physical": True}],
+                ship_line1="1 Elm Street", ship_city="Columbus", ship_region="OH", ship_postal_code="43004",
+                ship_country="US")
     _reached(fuzz_form(fuzzer, "/backoffice/orders/bulk", "/backoffice/orders"))
 
 

@@ -74,6 +74,8 @@ def _requests(r):
     """(endpoint, method, path, form data) as Blake would try them with Alex's ids."""
     return [
         ("my_account.order", "GET", f"/account/orders/{r['number']}", None),
+        ("my_account.receipt", "GET", f"/account/orders/{r['number']}/receipt", None),
+        ("my_account.receipt_pdf", "GET", f"/account/orders/{r['number']}/receipt.pdf", None),
         ("checkout.thanks", "GET", f"/orders/{r['number']}/thanks", None),
         ("checkout.confirm", "POST", f"/checkout/orders/{r['number']}/confirm", {"payment_intent": "pi_x"}),
         ("accounts.edit_address", "GET", f"/account/addresses/{r['address_id']}/edit", None),

@@ -16,8 +16,11 @@ OFFERS = [promo.Promotion(1, "Free shipping", promo.Benefit(promo.FREE_SHIPPING)
           promo.Promotion(2, "Ten percent", promo.Benefit(promo.PERCENT_OFF, basis_points=1000))]
 
 
+EVERYTHING_TAXED = TaxRules("US", "XX", 6250, taxes_shipping=True, taxes_digital=True)
+
+
 def _priced(*cart_lines):
-    return engine.price(Cart(lines=cart_lines, shipping=MEDIA_MAIL, tax=TaxRules("US", "XX", 6250, taxes_shipping=True, taxes_digital=True)), OFFERS, now=NOW)
+    return engine.price(Cart(lines=cart_lines, shipping=MEDIA_MAIL, tax=EVERYTHING_TAXED), OFFERS, now=NOW)
 
 
 def test_shipping_shows_its_price_and_the_offer_shows_as_the_discount():

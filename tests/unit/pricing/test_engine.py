@@ -15,6 +15,9 @@ COURSE2 = Line(3, "CE-MFR", "Myofascial", "course", 12900, 1, categories=frozens
 MEDIA_MAIL = ShippingRate("us-media-mail", "USPS Media Mail", "domestic", 595, free_over_cents=7500)
 
 
+EVERYTHING_TAXED = TaxRules("US", "XX", 6250, taxes_shipping=True, taxes_digital=True)
+
+
 def offer(pid=1, kind=promo.PERCENT_OFF, name=None, **kwargs):
     benefit_fields = {k: kwargs.pop(k) for k in ("basis_points", "amount_cents", "bundle", "buy_quantity",
                                                  "get_quantity") if k in kwargs}
@@ -31,7 +34,7 @@ def reasons(breakdown):
 
 
 def test_no_offers_prices_lines_shipping_and_tax():
-    b = engine.price(Cart(lines=(BOOK,), shipping=MEDIA_MAIL, tax=TaxRules("US", "XX", 6250, taxes_shipping=True, taxes_digital=True)))
+    b = engine.price(Cart(lines=(BOOK,), shipping=MEDIA_MAIL, tax=EVERYTHING_TAXED))
     assert (b.subtotal_cents, b.shipping_cents) == (4995, 595)
     assert b.tax_cents == 349  # 6.25 % of $55.90 is $3.49375
     assert b.total_cents == 4995 + 595 + b.tax_cents
