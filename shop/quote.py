@@ -107,7 +107,7 @@ def quote_lines(lines: Iterable[Line], country: str = "US", shipping_code: str =
                                           now=now, first_order=lambda: is_first_order(email, user_id),
                                           verified=verified)
     pricing_cart = PricingCart(lines=lines, shipping=shipping.as_rate(selected), channel=channel,
-                               tax=tax_rules.rules_for(country, region) if region else None,
+                               tax=tax_rules.rules_for(country, region),
                                timezone=current_app.config["SHOP_TIMEZONE"], customer=context.customer,
                                codes=context.pairs)
     breakdown = engine.price(pricing_cart, context.promotions, now)

@@ -1,7 +1,9 @@
 """The states and provinces the shop knows by their postal codes: for licences, the directory and sales tax.
 
-`region_code` reads what a customer types in a "State / province" field ("oh", "Ohio", " OH ") as the
-postal code ("OH"), or "" when it is not one of the country's.
+`region_code` reads what a customer types in a "State / province" field ("oh", "Ohio", " OH ", "N.Y.") as
+the postal code ("OH"), or "" when it is not one of the country's (abbreviations such as "Calif." are not
+guessed). US_STATES (the 50 states, DC and Puerto Rico) is what licences and the directory offer; REGIONS["US"]
+adds the other territories and the military addresses, which an order can ship to.
 """
 
 US_STATES = {
@@ -21,9 +23,19 @@ CA_PROVINCES = {
     "NL": "Newfoundland and Labrador", "NS": "Nova Scotia", "NT": "Northwest Territories", "NU": "Nunavut",
     "ON": "Ontario", "PE": "Prince Edward Island", "QC": "Quebec", "SK": "Saskatchewan", "YT": "Yukon",
 }
-REGIONS = {"US": US_STATES, "CA": CA_PROVINCES}
-_BY_NAME = {country: {name.lower(): code for code, name in names.items()} for country, names in REGIONS.items()}
-_BY_NAME["CA"].update({"québec": "QC", "newfoundland": "NL", "pei": "PE"})
+# Beyond the states (for addresses and sales tax, not licences): the other territories and the military
+# "states" of APO/FPO/DPO addresses.
+US_TERRITORIES = {
+    "AS": "American Samoa", "GU": "Guam", "MP": "Northern Mariana Islands", "VI": "U.S. Virgin Islands",
+    "AA": "Armed Forces Americas", "AE": "Armed Forces Europe", "AP": "Armed Forces Pacific",
+}
+REGIONS = {"US": {**US_STATES, **US_TERRITORIES}, "CA": CA_PROVINCES}
+_BY_NAME = {country: {name.lower().replace(".", ""): code for code, name in names.items()}
+            for country, names in REGIONS.items()}
+_BY_NAME["US"].update({"washington dc": "DC", "washington, dc": "DC", "virgin islands": "VI",
+                       "us virgin islands": "VI", "northern marianas": "MP"})
+_BY_NAME["CA"].update({"québec": "QC", "newfoundland": "NL", "newfoundland & labrador": "NL", "pei": "PE",
+                       "yukon territory": "YT"})
 
 
 def region_code(country: str | None, text: str | None) -> str:
@@ -32,7 +44,7 @@ def region_code(country: str | None, text: str | None) -> str:
     names = REGIONS.get(country)
     if not names:
         return ""
-    typed = " ".join((text or "").replace(".", " ").split())
+    typed = " ".join((text or "").replace(".", "").split())  # "N.Y." -> "NY", "D.C." -> "DC"
     if typed.upper() in names:
         return typed.upper()
     return _BY_NAME[country].get(typed.lower(), "")

@@ -10,7 +10,8 @@ Rules:
 - a line refund gives back what was really paid for those units: the line's total (after its
   discount) shared over its units to the cent (shop.money.allocate), so refunding every unit one at
   a time gives back exactly the line's total; its tax is shared over its units the same way and given
-  back with them. A refund of an amount gives back the order's share of tax in it (Refund.tax_cents);
+  back with them. A refund of an amount gives back the order's share of tax in it, a refund of all that
+  is left all the tax left (Refund.tax_cents; never more in all than the order's tax);
 - staff may refund up to the STAFF_REFUND_LIMIT_CENTS setting per order (all refunds on the order
   together, so a large refund cannot be split into small ones); admins any amount;
 - card payments are refunded on the order's succeeded PaymentIntent with an idempotency key kept on
@@ -125,13 +126,23 @@ def _line_parts(order: Order, quantities: dict[int, int]) -> dict[int, tuple[int
 
 def tax_within(order: Order, amount_cents: int) -> int:
     """The tax given back by a refund of an amount (not by line): the order's share of tax in what was paid,
-    rounded half up, never more than the tax not yet given back."""
+    rounded half up, never more than the tax not yet given back; a refund of everything left to refund
+    (the whole order, or the rest of it) gives back all the tax not yet given back. Called before the
+    amount is reserved (order.refunded_cents does not count it yet)."""
     if not order.tax_cents or not order.total_cents or amount_cents <= 0:
         return 0
+    tax_left = _tax_left(order)
+    if amount_cents >= refundable_cents(order):
+        return min(tax_left, amount_cents)
     share = (amount_cents * order.tax_cents * 2 + order.total_cents) // (2 * order.total_cents)
+    return min(share, tax_left)
+
+
+def _tax_left(order: Order) -> int:
+    """The order's tax not yet given back by its refunds (pending ones count: they may go through)."""
     given_back = db.session.scalar(select(func.coalesce(func.sum(Refund.tax_cents), 0)).where(
         Refund.order_id == order.id, Refund.status != REFUND_FAILED)) or 0
-    return max(0, min(share, order.tax_cents - int(given_back)))
+    return max(0, (order.tax_cents or 0) - int(given_back))
 
 
 def _card_payment(order: Order) -> Payment | None:
@@ -239,7 +250,9 @@ def refund(order: Order, *, actor: Any, reason: str | None, idempotency_key: str
         amount_cents = sum(cents for _, cents in lines.values())
     check_allowed(order, amount_cents or 0, actor)
     method, intent_id = refund_method(order)
-    tax_cents = sum(tax for _, _, tax in parts.values()) if parts else tax_within(order, amount_cents or 0)
+    # units give back their own tax (never more than is left after earlier refunds of amounts)
+    tax_cents = min(sum(tax for _, _, tax in parts.values()), _tax_left(order)) if parts else \
+        tax_within(order, amount_cents or 0)
     row = Refund(order_id=order.id, amount_cents=amount_cents, tax_cents=tax_cents, reason=reason, method=method,
                  idempotency_key=f"refund:{order.id}:{key}", staff_id=actor.id,
                  status=REFUND_PENDING if method == REFUND_STRIPE else REFUND_SUCCEEDED)

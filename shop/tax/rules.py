@@ -13,13 +13,14 @@ from sqlalchemy import select
 
 from shop.core import audit
 from shop.core.errors import Refusal
-from shop.core.regions import REGIONS, region_code, region_name
+from shop.core.regions import REGIONS, US_TERRITORIES, region_code, region_name
 from shop.core.text import one_line
 from shop.extensions import db
 from shop.pricing.types import TaxRules
 from shop.tax.models import MAX_RATE_MILLIPERCENT, TaxRate
 
 NAME_MAX = 120
+COUNTRIES_TAXED_AS_STATES = {"PR": "PR"}  # a country in the address form that is a US state for sales tax
 
 
 class TaxRateError(Refusal):
@@ -40,6 +41,8 @@ def rules_for(country: str | None, typed_region: str | None) -> TaxRules | None:
     """The destination's rules: its rate, or a rate of 0 for a state or province without one; None when the
     country has no states the shop knows (no sales tax abroad) or the region typed is not one of them."""
     country = (country or "").strip().upper()[:2]
+    if country in COUNTRIES_TAXED_AS_STATES:  # Puerto Rico, a shipping country of its own, is taxed as US-PR
+        country, typed_region = "US", COUNTRIES_TAXED_AS_STATES[country]
     region = region_code(country, typed_region)
     if not region:
         return None
@@ -65,10 +68,12 @@ def digital_goods_taxed_in(country: str | None) -> bool:
 
 
 def destinations() -> list[Destination]:
-    """Every US state and Canadian province, by country then name, with its rate where one is kept."""
+    """Every US state and Canadian province, by country then name (the states before the other territories
+    and military addresses), with its rate where one is kept."""
     rates = {(r.country, r.region): r for r in db.session.scalars(select(TaxRate))}
     return [Destination(country, code, name, rates.get((country, code)))
-            for country, names in REGIONS.items() for code, name in sorted(names.items(), key=lambda kv: kv[1])]
+            for country, names in REGIONS.items()
+            for code, name in sorted(names.items(), key=lambda kv: (kv[0] in US_TERRITORIES, kv[1]))]
 
 
 def rate_of(country: str, region: str) -> TaxRate | None:

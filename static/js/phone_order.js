@@ -1,7 +1,7 @@
 /* Phone orders (back office) and payment links (public).
  * 1. Shortcuts: Alt+<letter> focuses the element marked data-shortcut="<letter>" (a fieldset: its checked
  *    radio; a button: presses it). Enter searches, adds and applies: the forms do that by themselves.
- * 2. Live totals: changing the shipping method or country saves the order's details and shows the new total.
+ * 2. Live totals: changing the shipping method, country or state saves the order's details and shows the new total.
  * 3. Card payments with Stripe's Payment Element, "finalize on the server", as checkout.js does: the browser
  *    turns the card into a payment method with Stripe; the shop's server charges the order's total. */
 (() => {
@@ -71,7 +71,7 @@
     saving.then(again, again);
   });
   form.addEventListener('change', async e => {
-    if (!form.draft || !['shipping_method', 'ship_country'].includes(e.target.name)) return;
+    if (!form.draft || !['shipping_method', 'ship_country', 'ship_region'].includes(e.target.name)) return;
     if (e.target.name === 'ship_country') { // another country, other shipping methods: show the page again
       const next = Object.assign(document.createElement('input'), {type: 'hidden', name: 'next_focus', value: 'ship_country'});
       form.append(next);

@@ -12,6 +12,7 @@ the session).
 import pytest
 
 from shop.accounts import tokens, two_factor
+from shop.accounts.models import User
 from shop.catalogue.models import Product
 from shop.content import directory
 from shop.content.models import Article, Listing
@@ -250,6 +251,15 @@ def test_fuzzed_tax_rate_and_order_list_forms_never_fail_nor_change_anything_whe
                 ship_line1="1 Elm Street", ship_city="Columbus", ship_region="OH", ship_postal_code="43004",
                 ship_country="US")
     _reached(fuzz_form(fuzzer, "/backoffice/orders/bulk", "/backoffice/orders"))
+
+
+def test_fuzzed_customer_note_and_merge_forms_never_fail(app):
+    fuzzer, _ = _as(app, "staff")
+    customer = UserFactory(email="pat@example.com")
+    UserFactory(email="pat.work@example.com")
+    _reached(fuzz_form(fuzzer, f"/backoffice/customers/{customer.id}/notes", f"/backoffice/customers/{customer.id}"))
+    _reached(fuzz_form(fuzzer, f"/backoffice/customers/{customer.id}/merge", f"/backoffice/customers/{customer.id}",
+                       snapshot=_row(User, customer.id)))
 
 
 def test_fuzzed_learner_forms_never_fail(app):
