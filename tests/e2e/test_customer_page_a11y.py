@@ -11,7 +11,7 @@ from shop.extensions import db
 from shop.phone.models import CallLogEntry
 from tests.factories import DEFAULT_PASSWORD, AddressFactory, UserFactory
 from tests.support.accessibility import VIEWPORTS, Audit
-from tests.support.desk_helpers import quick_order
+from tests.support.desk_helpers import quick_order, unique_number
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +22,7 @@ def _people(live_app):
         staff = UserFactory(role="staff", email=f"desk-{tag}@example.com").email
         pat = UserFactory(email=f"pat-{tag}@example.com", full_name=f"Pat {tag}", phone="207 555 0142")
         AddressFactory(user=pat, line1="12 Harbor Street", city="Portland", region="ME", postal_code="04101")
-        quick_order(email=pat.email, user_id=pat.id, channel="phone")
+        quick_order(email=pat.email, user_id=pat.id, channel="phone", number=unique_number())
         db.session.add(CallLogEntry(customer_id=pat.id, caller_email=pat.email, notes="Asked about seminars"))
         other = UserFactory(email=f"pat-work-{tag}@example.com").email
         db.session.commit()

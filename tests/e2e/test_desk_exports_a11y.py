@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from shop.extensions import db
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.support.accessibility import VIEWPORTS, Audit
-from tests.support.desk_helpers import quick_order
+from tests.support.desk_helpers import quick_order, unique_number
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,8 @@ def _staff_and_orders(live_app):
     tag = uuid.uuid4().hex[:8]
     with live_app.app_context():
         staff = UserFactory(role="staff", email=f"desk-{tag}@example.com", full_name="Dana Desk").email
-        numbers = [quick_order(lines=[dict(BOOK)], customer_name=f"Buyer {i} {tag}", **ADDRESS).number
+        numbers = [quick_order(lines=[dict(BOOK)], customer_name=f"Buyer {i} {tag}", number=unique_number(),
+                               **ADDRESS).number
                    for i in range(3)]
         db.session.remove()
     return staff, numbers, tag

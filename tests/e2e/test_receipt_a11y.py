@@ -11,7 +11,7 @@ from shop.extensions import db
 from shop.orders.models import Payment, Refund, Shipment
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.support.accessibility import VIEWPORTS, Audit
-from tests.support.desk_helpers import quick_order
+from tests.support.desk_helpers import quick_order, unique_number
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ def _customer_with_an_order(live_app):
     tag = uuid.uuid4().hex[:8]
     with live_app.app_context():
         user = UserFactory(email=f"receipt-{tag}@example.com", full_name="Pat Example")
-        order = quick_order(lines=[dict(BOOK), dict(COURSE)], email=user.email, user_id=user.id,
+        order = quick_order(lines=[dict(BOOK), dict(COURSE)], email=user.email, user_id=user.id, number=unique_number(),
                             customer_name="Pat Example", ship_name="Pat Example", ship_line1="1 High Street",
                             ship_city="Columbus", ship_region="OH", ship_postal_code="43004", ship_country="US",
                             shipping_method_name="USPS Media Mail")

@@ -1,5 +1,6 @@
 """Order desk test helpers: staff clients, orders made quickly (factories) or for real (checkout + localstripe)."""
 
+import uuid
 from datetime import timedelta
 
 from shop.core.timeutil import utcnow
@@ -49,6 +50,12 @@ def page_fields(html):
             fields.setdefault(tag["name"], tag["value"])
     fields["csrf_token"] = csrf_token(page)
     return fields
+
+
+def unique_number():
+    """An order number no other order in a shared (session-long) database can have: the live shop's own
+    orders are numbered from their ids, like the factory's sequence."""
+    return f"STR-{900_000_000 + uuid.uuid4().int % 99_999_999}"
 
 
 def quick_order(*, lines=(("course", 9900, 1, False),), placed_days_ago=0, paid=True, **fields):
