@@ -177,3 +177,48 @@ def test_a_phone_order_to_a_taxed_state_shows_its_tax_line_and_is_charged_it(app
     order = desk.order()
     assert order.tax_region == "OH" and order.tax_cents == tax_on(4995 + order.shipping_cents, 5750)
     assert "Ohio sales tax" in client.get(f"/backoffice/phone/orders/{order.number}").get_data(as_text=True)
+
+
+def test_a_phone_order_of_a_course_asks_where_the_caller_lives_and_taxes_it_there(app):
+    admin, _ = logged_in(app, "admin")
+    set_rate(admin, "TX", "6.25", digital=True, name="Texas sales tax")
+    ProductFactory(sku="CE-TX", slug="ce-tx", price_cents=11900)
+    UserFactory(email="online@example.com", full_name="Sam Online")
+    client, _ = staff_client(app)
+    desk = PhoneDesk(client)
+    assert desk.use_first_caller("online@example.com").status_code == 303
+    assert desk.add("ce-tx").status_code == 303
+    html = desk.page().get_data(as_text=True)
+    assert "nothing to ship" in html and 'name="ship_region"' in html and 'name="ship_country"' in html
+    online_only = {"ship_line1": "", "ship_city": "", "ship_postal_code": "", "shipping": ""}
+    refused = desk.place("check", **online_only, ship_region="")
+    assert refused.status_code == 422 and "needed for sales tax" in refused.get_data(as_text=True)
+    response = desk.place("check", **online_only, ship_region="Texas")
+    assert response.status_code == 303, response.get_data(as_text=True)[:400]
+    order = desk.order()
+    assert (order.tax_region, order.tax_cents) == ("TX", tax_on(11900, 6250))
+    assert order.lines[0].tax_cents == order.tax_cents
+    assert "Texas sales tax" in client.get(f"/backoffice/phone/orders/{order.number}").get_data(as_text=True)
+
+
+def test_puerto_rico_chosen_as_the_country_is_taxed_as_the_state(app):
+    checkout_helpers.seed_shipping()
+    admin, _ = logged_in(app, "admin")
+    set_rate(admin, "PR", "10.5", shipping=True, name="Puerto Rico sales and use tax")
+    shopper = app.test_client()
+    checkout_helpers.add_to_cart(shopper, BookFactory(price_cents=4995))
+    summary = shopper.get("/checkout/summary?country=PR").get_json()
+    assert "Puerto Rico sales and use tax" in summary["summary_html"]
+    elsewhere = shopper.get("/checkout/summary?country=GB").get_json()
+    assert "sales tax" not in elsewhere["summary_html"].lower()
+
+
+def test_an_apo_address_and_a_state_typed_with_dots_are_accepted(app):
+    checkout_helpers.seed_shipping()
+    admin, _ = logged_in(app, "admin")
+    set_rate(admin, "NY", "4", shipping=True, name="New York sales tax")
+    shopper = app.test_client()
+    checkout_helpers.add_to_cart(shopper, BookFactory(price_cents=4995))
+    dotted = shopper.get("/checkout/summary?country=US&region=N.Y.&shipping=us-media-mail").get_json()
+    assert "New York sales tax" in dotted["summary_html"]
+    assert "Armed Forces Europe" in page(admin, "/backoffice/settings/tax")
