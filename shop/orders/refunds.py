@@ -24,6 +24,7 @@ answer and our commit leaves a pending row holding the amount: never a refund co
 made in Stripe's dashboard (shop.orders.stripe_events) is counted the same way: record_processor_refund.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +62,7 @@ REFUND_FAILED = "failed"
 REFUNDABLE_STATUSES = (STATUS_PAID, STATUS_CANCELLED)
 REASON_MAX = 500
 KEY_MAX = 80
+_KEY = re.compile(rf"[A-Za-z0-9_-]{{1,{KEY_MAX}}}")
 
 
 @dataclass(frozen=True)
@@ -242,7 +244,7 @@ def refund(order: Order, *, actor: Any, reason: str | None, idempotency_key: str
     if len(reason) > REASON_MAX:
         raise ActionRefused(f"The reason is at most {REASON_MAX} characters.", field="reason")
     key = (idempotency_key or "").strip()
-    if not key or len(key) > KEY_MAX:
+    if not _KEY.fullmatch(key):  # the form's own token; it travels to Stripe in a header
         raise ActionRefused("This form is incomplete: reload the page and try again.", status=400)
     parts = _line_parts(order, line_quantities or {})
     lines = {line_id: (units, goods + tax) for line_id, (units, goods, tax) in parts.items()}

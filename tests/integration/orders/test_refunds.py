@@ -137,6 +137,20 @@ def test_a_refund_form_sent_twice_refunds_once(app, payments_on):
     assert db.session.scalar(db.select(db.func.count(Refund.id))) == 1
 
 
+@pytest.mark.parametrize("key", ["h\x13", "a b", "x" * 81, "é"])
+def test_a_refund_key_that_is_not_the_forms_own_token_is_refused_before_stripe(app, payments_on, key):
+    """The key travels to Stripe in a header: a control character there once made Stripe answer 400 and
+    the desk a 502, with a failed refund row saved."""
+    order, _ = web_order(app, payments_on, copies=1)
+    client, _ = logged_in(app)
+    fields = {**page_fields(page(client, refund_url(order))), "mode": "amount", "amount": "5.00",
+              "reason": "odd key", "refund_key": key}
+    response = client.post(refund_url(order), data=fields)
+    assert response.status_code in (400, 422) and "reload the page" in response.get_data(as_text=True)
+    assert fresh(order).refunded_cents == 0
+    assert db.session.scalar(db.select(db.func.count(Refund.id))) == 0
+
+
 def test_stripe_down_gives_the_amount_back_and_says_so(app, payments_on, monkeypatch):
     order, _ = web_order(app, payments_on, copies=1)
     monkeypatch.setattr(stripe.Refund, "create", classmethod(lambda cls, **kw: (_ for _ in ()).throw(

@@ -3,11 +3,10 @@ and work on ticked orders: their packing slips together, "shipped" with one carr
 
 import csv
 import io
-from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from shop.core.timeutil import utcnow
+from shop.core.timeutil import to_shop_time
 from shop.extensions import db
 from shop.mail.models import OutboxMessage
 from shop.orders.models import Order, OrderLine, Payment, Refund, Shipment
@@ -136,7 +135,7 @@ def test_day_book_lists_the_days_card_and_check_payments_and_refunds_and_nets_st
     html = page(client, f"{DESK}/day-book")
     net = card.total_cents - 2500
     assert f"${net // 100}.{net % 100:02d}" in html and "pi_card_1" in html and "re_1" in html
-    day = (utcnow() - timedelta(days=3)).date().isoformat()
+    day = to_shop_time(old.placed_at, app.config["SHOP_TIMEZONE"]).date().isoformat()  # the shop's day, not UTC's
     assert "pi_old" in page(client, f"{DESK}/day-book?day={day}")
 
 
