@@ -90,6 +90,11 @@ class Config:
     MEDIA_ROOT = _env("MEDIA_ROOT", str(BASE_DIR / "instance" / "media"))
     # files served only after an access check (course files, certificates); empty: "private" beside MEDIA_ROOT
     PRIVATE_MEDIA_ROOT = _env("PRIVATE_MEDIA_ROOT", "")
+    # several app servers: files in an S3-compatible store instead (see shop/core/storage.py)
+    STORAGE_URL = _env("STORAGE_URL", "")  # s3://bucket/prefix
+    S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL", "")  # empty: AWS itself
+    S3_REGION = _env("S3_REGION", _env("AWS_DEFAULT_REGION", ""))
+    SIGNED_URL_SECONDS = _env_int("SIGNED_URL_SECONDS", 60)  # how long a handed-out file's link works
     # Certificates: how many days before an approval lapses the dashboard warns staff
     APPROVAL_WARNING_DAYS = _env_int("APPROVAL_WARNING_DAYS", 120)
 
@@ -107,6 +112,9 @@ class Config:
     STRIPE_API_BASE = _env("STRIPE_API_BASE", "")  # empty: Stripe's own API
     STRIPE_JS_URL = _env("STRIPE_JS_URL", "https://js.stripe.com/v3/")
     STRIPE_JS_API_BASE = _env("STRIPE_JS_API_BASE", "")  # only for the local Stripe.js stand-in
+    # seconds to wait for Stripe's answer; a charge left unanswered is looked up before any new one
+    STRIPE_TIMEOUT_SECONDS = float(_env("STRIPE_TIMEOUT_SECONDS", "20"))
+    RECONCILE_HOURS = _env_int("RECONCILE_HOURS", 72)  # how far back `flask reconcile-payments` reads Stripe's events
     RESERVATION_MINUTES = _env_int("RESERVATION_MINUTES", 30)
     # phone orders
     PHONE_HOLD_MINUTES = _env_int("PHONE_HOLD_MINUTES", 20)  # copies held for a draft, from its last change
@@ -128,6 +136,8 @@ class Config:
     MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 12)
     OUTBOX_RETENTION_DAYS = _env_int("OUTBOX_RETENTION_DAYS", 7)  # sent e-mails' bodies (their links) kept this long
     MAIL_TIMEOUT_SECONDS = _env_int("MAIL_TIMEOUT_SECONDS", 10)
+    # a worker killed mid-send: its message is sent again by another once this claim runs out (> the timeout)
+    MAIL_CLAIM_SECONDS = _env_int("MAIL_CLAIM_SECONDS", 300)
     DEV_MAILBOX = False  # the browser page that shows the outbox: development only
 
     # every request body at most this (uploads raise it for their own routes; the webhook lowers it)

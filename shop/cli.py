@@ -1,5 +1,6 @@
 """Command-line tasks: `flask seed-demo`, `flask seed-bulk --products N`, `flask create-user`,
-`flask mail-worker`, and the scheduled jobs `flask expire-orders` and `flask prune-attempts` (cron)."""
+`flask mail-worker`, and the scheduled jobs `flask expire-orders`, `flask reconcile-payments` and
+`flask prune-attempts` (cron; each is safe to run on every app server at once)."""
 
 import signal
 import sys
@@ -16,11 +17,14 @@ from shop.accounts.models import ROLES
 from shop.catalogue import seeding
 from shop.content import demo_articles, demo_directory
 from shop.core.errors import Refusal
+from shop.core.timeutil import utcnow
 from shop.courses import demo_content
 from shop.extensions import db
 from shop.mail import outbox, worker
 from shop.membership import signup
+from shop.orders import reconcile
 from shop.orders import services as orders
+from shop.payments.gateway import GatewayError
 from shop.shipping import services as shipping_services
 
 
@@ -95,6 +99,19 @@ def init_app(app: Flask) -> None:
         expired = orders.expire_unpaid()
         settled = signup.expire_stale_starts()
         click.echo(f"{len(expired)} unpaid orders expired; {settled} unfinished membership starts settled.")
+
+    @app.cli.command("reconcile-payments")
+    @click.option("--hours", type=click.IntRange(1, 24 * 30), default=None,
+                  help="How far back to read Stripe's events (default RECONCILE_HOURS).")
+    def reconcile_payments(hours):
+        """Bring orders and memberships in line with Stripe's events, for webhooks that never arrived (run every
+        10 minutes from cron, and after an outage). Running it again changes nothing more."""
+        since = utcnow() - timedelta(hours=hours) if hours else None
+        try:
+            result = reconcile.reconcile(since)
+        except GatewayError as error:
+            raise click.ClickException(f"Stripe could not be reached: {error.message}") from None
+        click.echo(result.summary())
 
     @app.cli.command("prune-attempts")
     def prune_attempts():

@@ -93,6 +93,8 @@ def _existing_order(token: str, fingerprint: str) -> Order | None:
         return None
     if order.status == STATUS_PAID or order.pricing_snapshot.get("fingerprint") == fingerprint:
         return order
+    if order.status == STATUS_PENDING_PAYMENT and payments.settle_unanswered(order) is not None:
+        return order  # an unanswered charge paid it, or may still: it is not replaced (pay_with_card says which)
     if order.status == STATUS_PENDING_PAYMENT:
         orders.abandon(order, "The customer changed the cart or details and checked out again.")
     return None

@@ -1,5 +1,8 @@
 """Paying an order with a card, and what the processor tells us afterwards (webhooks, retrieves).
 
+Over 300 lines: every way a card charge's outcome reaches the order (our call's answer, a retrieve, a
+webhook, the events read back after no answer) is decided here, in one place.
+
 An order is marked paid only on the processor's word: the synchronous answer to our own
 server-side create-and-confirm, a server-side retrieve, or a signed webhook; never the browser's.
 Each attempt is a Payment row whose unique idempotency key (order number + payment method) stops a
@@ -10,16 +13,27 @@ at that many failed Payment rows it is closed at once, its copies and promotion 
 unpaid order that expires (shop.orders.services.abandon), and every later attempt is refused with
 RESULT_TOO_MANY_DECLINES. Cards that staff key in at the phone desk count towards an order's declines but
 are not themselves capped.
+
+A charge the processor did not answer (gateway.GatewayUnreachable: refused, dropped, timed out) may have been
+made all the same, and Stripe-compatible servers need not honour idempotency keys. Its Payment row stays
+pending with no intent and failure_message UNANSWERED, and the order keeps it. Before any new charge of that
+order (another click, another card, a changed cart) the processor's own events are read back
+(settle_unanswered): an intent made for the attempt (its metadata carries the attempt's key) is adopted and
+synced, so a charge that went through pays the order and no second one is made; an attempt the processor
+never received is closed as cancelled (not counted as a decline). While the processor still cannot be
+reached, nothing new is charged. `flask reconcile-payments` does the same for orders nobody retried.
 """
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from shop.core.text import is_whole_number
+from shop.core.timeutil import utcnow
 from shop.extensions import db
 from shop.membership import events as membership_events
 from shop.orders import services as orders
@@ -47,6 +61,10 @@ RESULT_REQUIRES_ACTION = "requires_action"
 RESULT_DECLINED = "declined"
 RESULT_PENDING = "pending"
 RESULT_TOO_MANY_DECLINES = "too_many_declines"  # the order was closed after too many declined cards
+RESULT_UNANSWERED = "unanswered"  # the processor did not answer: nothing new is charged until it does
+UNANSWERED = "No answer from the card processor: looked up before any new charge."
+NEVER_RECEIVED = "The card processor never received this payment."
+INTENT_EVENTS = ("payment_intent.succeeded", "payment_intent.payment_failed")
 
 
 @dataclass(frozen=True)
@@ -142,6 +160,9 @@ def pay_with_card(order: Order, payment_method_id: str, *, moto: bool = False,
         return _close_for_declines(order)
     if order.status != STATUS_PENDING_PAYMENT:
         return PaymentOutcome(RESULT_DECLINED, order, "This order can no longer be paid. Please check out again.")
+    settled = settle_unanswered(order)
+    if settled is not None:
+        return settled
     return _after_attempt(_charge(order, payment_method_id, moto), capped)
 
 
@@ -158,8 +179,15 @@ def _charge(order: Order, payment_method_id: str, moto: bool) -> "PaymentOutcome
     try:
         intent = processor().create_and_confirm(
             amount_cents=order.total_cents, currency=order.currency, payment_method=payment_method_id,
-            idempotency_key=key, metadata={"order_id": str(order.id), "order_number": order.number}, moto=moto,
+            idempotency_key=key, metadata={"order_id": str(order.id), "order_number": order.number, "attempt": key},
+            moto=moto,
         )
+    except gateway.GatewayUnreachable as error:
+        payment.failure_message = UNANSWERED  # still pending: the processor may have charged the card
+        orders.record(order, "payment_unanswered", "The card processor did not answer a card payment; it is "
+                                                   "looked up before any new charge.")
+        db.session.commit()
+        return PaymentOutcome(RESULT_UNANSWERED, order, error.message)
     except gateway.PaymentError as error:
         payment.status = PAYMENT_FAILED
         payment.failure_message = error.message[:500]
@@ -182,6 +210,47 @@ def _existing_attempt(key: str) -> "PaymentOutcome":
     if payment.status == PAYMENT_FAILED:
         return PaymentOutcome(RESULT_DECLINED, order, payment.failure_message or "Your card was declined.")
     return PaymentOutcome(RESULT_PENDING, order, "Your payment is being processed.")
+
+
+def unanswered(order: Order) -> list[Payment]:
+    """The order's charges the processor never answered, not yet settled."""
+    return list(db.session.scalars(select(Payment).where(
+        Payment.order_id == order.id, Payment.status == PAYMENT_PENDING, Payment.intent_id.is_(None),
+        Payment.failure_message == UNANSWERED).order_by(Payment.id)))
+
+
+def _grace() -> timedelta:
+    """How long an unanswered charge may still be running at the processor (twice the client's timeout)."""
+    return timedelta(seconds=2 * float(current_app.config["STRIPE_TIMEOUT_SECONDS"]) + 5)
+
+
+def settle_unanswered(order: Order) -> "PaymentOutcome | None":
+    """How the order's unanswered charges ended, read from the processor's events. Returns an outcome when it
+    decides what the customer is told (paid; or RESULT_UNANSWERED: still no answer, charge nothing new), None
+    when no unanswered charge took the money (each is closed, and a new charge may be made)."""
+    attempts = unanswered(order)
+    if not attempts:
+        return None
+    since = min(payment.created_at for payment in attempts).replace(tzinfo=UTC).timestamp() - 60
+    try:
+        events = list(processor().events_since(int(since), INTENT_EVENTS))
+    except gateway.GatewayError:
+        return PaymentOutcome(RESULT_UNANSWERED, order, gateway.GatewayUnreachable.message)
+    made = {event.intent.metadata.get("attempt"): event.intent for event in events if event.intent is not None}
+    outcome = None
+    for payment in attempts:
+        intent = made.get(payment.idempotency_key)
+        if intent is not None:
+            payment.intent_id = intent.id
+            db.session.commit()
+            synced = _sync(payment, intent, "looked up")
+            outcome = synced if synced.status == RESULT_PAID else outcome
+        elif utcnow() - payment.created_at < _grace():
+            outcome = outcome or PaymentOutcome(RESULT_UNANSWERED, order, gateway.GatewayUnreachable.message)
+        else:
+            payment.status, payment.failure_message = PAYMENT_CANCELLED, NEVER_RECEIVED
+            db.session.commit()
+    return outcome
 
 
 def refresh_from_processor(order: Order, intent_id: str, *, cap_declines: bool | None = None) -> "PaymentOutcome":
@@ -219,7 +288,8 @@ def handle_event(event: Event) -> str:
     elif event.type in stripe_events.TYPES:
         outcome = stripe_events.handle(event)
     elif intent is not None and event.type in ("payment_intent.succeeded", "payment_intent.payment_failed"):
-        payment = db.session.execute(db.select(Payment).filter_by(intent_id=intent.id)).scalar_one_or_none()
+        payment = db.session.execute(db.select(Payment).filter_by(intent_id=intent.id)).scalar_one_or_none() \
+            or _unanswered_attempt(intent)
         order_id = payment.order_id if payment else _order_id_from_metadata(intent)
         if order_id is None:
             log.warning("Webhook %s for unknown intent %s", event.id, intent.id)
@@ -244,6 +314,17 @@ def handle_event(event: Event) -> str:
 def _order_id_from_metadata(intent: Intent) -> int | None:
     value = intent.metadata.get("order_id", "")
     return int(value) if is_whole_number(value) and db.session.get(Order, int(value)) else None
+
+
+def _unanswered_attempt(intent: Intent) -> Payment | None:
+    """The unanswered charge this intent was made for (its metadata names the attempt), now given the intent."""
+    key = intent.metadata.get("attempt", "")
+    payment = db.session.scalar(select(Payment).where(Payment.idempotency_key == key, Payment.intent_id.is_(None))) \
+        if key else None
+    if payment is not None:
+        payment.intent_id = intent.id
+        db.session.flush()
+    return payment
 
 
 def _adopt(order_id: int, intent: Intent) -> Payment:

@@ -145,9 +145,10 @@ def _unclaim(link: PaymentLink) -> None:
 
 def _settle(link: PaymentLink, outcome: payments.PaymentOutcome) -> payments.PaymentOutcome:
     """A declined card gives the link back for another try (while the order takes more: after the last one
-    allowed the order is closed and the outcome is RESULT_TOO_MANY_DECLINES); anything else keeps it used."""
-    if outcome.status == payments.RESULT_DECLINED and outcome.order.status == STATUS_PENDING_PAYMENT \
-            and not payments.too_many_declines(outcome.order):
+    allowed the order is closed and the outcome is RESULT_TOO_MANY_DECLINES), and so does a charge the processor
+    did not answer (the next try looks it up first); anything else keeps it used."""
+    declined = outcome.status == payments.RESULT_DECLINED and not payments.too_many_declines(outcome.order)
+    if (declined or outcome.status == payments.RESULT_UNANSWERED) and outcome.order.status == STATUS_PENDING_PAYMENT:
         _unclaim(link)
     return outcome
 

@@ -2,11 +2,13 @@
 
 `processor()` is the configured gateway (shop.payments.stripe_gateway installs itself with `use` when
 the app starts); services call it, never the SDK. Errors form a short ladder: PaymentDeclined (the bank
-said no; the message is safe to show the customer), GatewayError (we could not reach the processor or
-it failed; logged, a generic message is shown). Amounts here are integer cents and ISO currency codes
-in upper case.
+said no; the message is safe to show the customer), GatewayError (the processor refused the request or
+failed; logged, a generic message is shown), and below it GatewayUnreachable (no answer came: the request may
+or may not have been carried out, so nothing may be assumed either way). Amounts here are integer cents and
+ISO currency codes in upper case.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -33,6 +35,15 @@ class PaymentDeclined(PaymentError):
 
 class GatewayError(PaymentError):
     message = "We could not reach our card processor. Your card has not been charged; please try again."
+
+
+class GatewayUnreachable(GatewayError):
+    """No answer from the processor: the connection was refused or dropped, it timed out, or the processor
+    failed on its side (5xx). A charge may have been made all the same: only the processor's own record
+    (its events, read back later) tells."""
+
+    message = ("We could not reach our card processor, so we cannot yet tell whether your card was charged. "
+               "Your order and cart are kept: try again in a minute. You will not be charged twice.")
 
 
 class InvalidWebhook(Exception):
@@ -109,6 +120,11 @@ class PaymentGateway(Protocol):
     def refund(self, intent_id: str, amount_cents: int, idempotency_key: str, reason: str) -> tuple[str, str]: ...
 
     def parse_webhook(self, payload: bytes, signature_header: str | None) -> Event: ...
+
+    def events_since(self, created_after: int, types: tuple[str, ...] = ()) -> Iterator[Event]:
+        """The processor's own record of what happened since a Unix time (oldest first), of `types` only
+        when given: what reconciliation replays, and how an unanswered charge is looked up."""
+        ...
 
     # Billing: a monthly plan, a customer per member, their subscription and its invoices.
     def ensure_plan(self, *, plan_id: str, name: str, amount_cents: int, currency: str, interval: str) -> str: ...

@@ -8,6 +8,7 @@ shop.payments.gateway's processor.
 """
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import stripe
@@ -18,6 +19,7 @@ from shop.payments.gateway import (
     BillingInvoice,
     Event,
     GatewayError,
+    GatewayUnreachable,
     Intent,
     InvalidWebhook,
     PaymentDeclined,
@@ -32,6 +34,8 @@ def configure(app: Flask) -> None:
     if app.config["STRIPE_API_BASE"]:
         stripe.api_base = app.config["STRIPE_API_BASE"].rstrip("/")
     stripe.max_network_retries = 0 if app.testing else 2
+    # a hung processor must not hold a request (and a gunicorn worker) for the SDK's default 80 seconds
+    stripe.default_http_client = stripe.RequestsClient(timeout=float(app.config["STRIPE_TIMEOUT_SECONDS"]))
     gateway.use(StripeGateway(app.config["STRIPE_WEBHOOK_SECRET"]))
 
 
@@ -84,6 +88,9 @@ class StripeGateway:
                 raise PaymentDeclined(error.user_message or "Your card was declined.") from error
             log.error("Stripe refused a PaymentIntent: %s", error.user_message)
             raise GatewayError() from error
+        except (stripe.APIConnectionError, stripe.APIError) as error:  # no answer, or Stripe's own 5xx
+            log.error("No answer from Stripe creating a PaymentIntent (%s): %s", idempotency_key, error)
+            raise GatewayUnreachable() from error
         except stripe.StripeError as error:
             log.error("Stripe error creating a PaymentIntent: %s", error)
             raise GatewayError() from error
@@ -122,14 +129,25 @@ class StripeGateway:
             event = stripe.Webhook.construct_event(payload, signature_header or "", secret)
         except (ValueError, stripe.SignatureVerificationError) as error:
             raise InvalidWebhook(str(error)) from error
-        obj = event["data"]["object"]
-        obj = obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
-        intent = _intent(obj) if obj.get("object") == "payment_intent" else None
-        kind = obj.get("object")
-        created = int(event.to_dict().get("created") or 0)
-        return Event(id=event["id"], type=event["type"], intent=intent, created=created,
-                     data=obj, subscription=subscription_from(obj) if kind == "subscription" else None,
-                     invoice=invoice_from(obj) if kind == "invoice" else None)
+        return _event(event)
+
+    def events_since(self, created_after: int, types: tuple[str, ...] = ()) -> Iterator[Event]:
+        """Stripe keeps events for 30 days; one list call per type (the `type` filter takes one name)."""
+        found: dict[str, Any] = {}
+        try:
+            for kind in types or (None,):
+                filters = {"type": kind} if kind else {}
+                listed = stripe.Event.list(created={"gte": int(created_after)}, limit=100, **filters)
+                for event in listed.auto_paging_iter():
+                    found[event["id"]] = event
+        except (stripe.APIConnectionError, stripe.APIError) as error:
+            log.error("No answer from Stripe listing events: %s", error)
+            raise GatewayUnreachable() from error
+        except stripe.StripeError as error:
+            log.error("Stripe error listing events: %s", error)
+            raise GatewayError() from error
+        for event in sorted(found.values(), key=lambda e: (int(e["created"] or 0), e["id"])):
+            yield _event(event)
 
     def refund(self, intent_id: str, amount_cents: int, idempotency_key: str, reason: str) -> tuple[str, str]:
         """Refund `amount_cents` of a succeeded PaymentIntent; returns (refund id, status).
@@ -306,6 +324,16 @@ class StripeGateway:
             log.error("Stripe error paying %s: %s", invoice_id, error)
             raise GatewayError() from error
         return self.retrieve_invoice(invoice_id)
+
+
+def _event(event: Any) -> Event:
+    plain = _plain(event)
+    obj = _plain(plain["data"]["object"])
+    kind = obj.get("object")
+    return Event(id=plain["id"], type=plain["type"], intent=_intent(obj) if kind == "payment_intent" else None,
+                 created=int(plain.get("created") or 0), data=obj,
+                 subscription=subscription_from(obj) if kind == "subscription" else None,
+                 invoice=invoice_from(obj) if kind == "invoice" else None)
 
 
 def _plain(obj: Any) -> dict[str, Any]:

@@ -109,6 +109,8 @@ def _answer(outcome):
                        redirect=url_for("checkout.thanks", number=order.number)), 202
     if outcome.status == payments.RESULT_TOO_MANY_DECLINES:  # the order was closed: check out again
         return _fail(outcome.message, status=409)
+    if outcome.status == payments.RESULT_UNANSWERED:  # order and cart kept; the next try looks the charge up
+        return _fail(outcome.message, status=503)
     return jsonify(status="declined", message=outcome.message), 402
 
 

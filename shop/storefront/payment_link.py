@@ -42,6 +42,8 @@ def _answer(token, outcome):
                        confirm_url=url_for("payment_links.confirm", token=token))
     if outcome.status == payments.RESULT_TOO_MANY_DECLINES:
         return jsonify(status="error", message=outcome.message, errors={}), 409
+    if outcome.status == payments.RESULT_UNANSWERED:
+        return jsonify(status="error", message=outcome.message, errors={}), 503
     return jsonify(status="declined", message=outcome.message), 402
 
 

@@ -277,14 +277,15 @@ def _answer(draft, placed):
         if _wants_json():
             return jsonify(status=placed.status, redirect=done)
         return redirect(done, code=303)
+    refused = 503 if placed.status == payments.RESULT_UNANSWERED else 402
     if not _wants_json():
-        raise PhoneOrderError(placed.message or "The card payment did not go through.", "payment", status=402)
+        raise PhoneOrderError(placed.message or "The card payment did not go through.", "payment", status=refused)
     if placed.status == payments.RESULT_REQUIRES_ACTION:
         return jsonify(status="requires_action", client_secret=placed.client_secret,
                        confirm_url=url_for("phone.confirm_card"))
     if placed.status == payments.RESULT_PENDING:
         return jsonify(status="pending", message=placed.message, redirect=done), 202
-    return jsonify(status="declined", message=placed.message), 402
+    return jsonify(status="declined", message=placed.message), refused
 
 
 @bp.post("/draft/place")
