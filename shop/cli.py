@@ -16,6 +16,7 @@ from shop.accounts import ratelimit
 from shop.accounts.models import ROLES
 from shop.catalogue import seeding
 from shop.content import demo_articles, demo_directory
+from shop.core import storage
 from shop.core.errors import Refusal
 from shop.core.timeutil import utcnow
 from shop.courses import demo_content
@@ -34,7 +35,7 @@ def init_app(app: Flask) -> None:
         """Load the demo catalogue and articles, and in development the demo accounts, directory listings, promotions
         and the customer's order
         (safe to run again: nothing is duplicated)."""
-        result = seeding.load_demo(current_app.config["MEDIA_ROOT"])
+        result = seeding.load_demo(storage.public())
         shipping_services.seed_defaults()
         click.echo(f"Demo catalogue ready: {result['products']} products in {result['categories']} categories "
                    f"({result['created']} rows new).")

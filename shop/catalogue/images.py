@@ -3,7 +3,8 @@
 import hashlib
 import html
 import textwrap
-from pathlib import Path
+
+from shop.core.storage import Storage
 
 PALETTES = {
     "book": ("#1f4e5f", "#f4efe6", "#c8553d"),
@@ -49,10 +50,8 @@ def cover_svg(title: str, kind: str, subtitle: str = "") -> str:
     )
 
 
-def write_cover(media_root: str, slug: str, title: str, kind: str, subtitle: str = "") -> str:
-    """Write the cover under media_root/products/ and return its path relative to media_root."""
-    relative = f"products/{slug}.svg"
-    path = Path(media_root) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(cover_svg(title, kind, subtitle), encoding="utf-8")
-    return relative
+def write_cover(store: Storage, slug: str, title: str, kind: str, subtitle: str = "") -> str:
+    """Save the cover as products/<slug>.svg in the public store and return its key."""
+    key = f"products/{slug}.svg"
+    store.save(key, cover_svg(title, kind, subtitle).encode("utf-8"))
+    return key

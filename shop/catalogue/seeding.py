@@ -22,6 +22,7 @@ from shop.catalogue.models import (
     product_categories,
 )
 from shop.catalogue.text import render_markdown, search_text_for
+from shop.core.storage import Storage
 from shop.core.timeutil import utcnow
 from shop.extensions import db
 
@@ -37,8 +38,8 @@ def _upsert(model, key, values):
     return row, created
 
 
-def _set_cover(product, media_root, alt):
-    filename = write_cover(media_root, product.slug, product.title, product.kind, product.author or product.subtitle)
+def _set_cover(product, store, alt):
+    filename = write_cover(store, product.slug, product.title, product.kind, product.author or product.subtitle)
     if product.images:
         image = product.images[0]
         image.filename, image.alt_text = filename, alt
@@ -46,7 +47,7 @@ def _set_cover(product, media_root, alt):
         product.images.append(ProductImage(filename=filename, alt_text=alt, width=600, height=800))
 
 
-def load_demo(media_root: str) -> dict[str, int]:
+def load_demo(store: Storage) -> dict[str, int]:
     """Create or update the demo catalogue. Running it again changes nothing and adds nothing."""
     now = utcnow()
     created = 0
@@ -110,7 +111,7 @@ def load_demo(media_root: str) -> dict[str, int]:
                                      note="opening stock"))
     for product in products.values():
         alt = f"Cover of {product.title}" if product.kind == KIND_BOOK else f"{product.title} artwork"
-        _set_cover(product, media_root, alt)
+        _set_cover(product, store, alt)
     db.session.commit()
     return {"created": created, "products": len(products), "categories": len(categories)}
 

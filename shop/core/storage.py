@@ -1,21 +1,33 @@
-"""Where uploaded and generated files live: one small interface, the local disk behind it by default.
+"""Where uploaded and generated files live: one small interface, with the local disk or an S3-compatible
+object store behind it.
 
 Two stores, never mixed:
 - `public()`: product images and other files anyone may see, served at /media/<key>.
-- `private()`: course videos, handouts, lesson images and certificate PDFs. Nothing serves this folder
-  directly; a view hands a file out only after its own access check (`send(store, key)`).
+- `private()`: course videos, handouts, lesson images and certificate PDFs. Nothing serves them directly; a
+  view hands a file out only after its own access check (`store.send(key, ...)`).
 
 Keys are relative paths with forward slashes ("courses/12/ab12cd.pdf"); a key that climbs out of its
-store ("../x", an absolute path) is refused. The S3-compatible backend comes with the scale-out work.
+store ("../x", an absolute path) is refused.
+
+Backends, chosen by STORAGE_URL:
+- empty (the default): the local disk, MEDIA_ROOT and PRIVATE_MEDIA_ROOT. One app server only (or a shared
+  volume); `send` streams the file and answers Range requests.
+- `s3://bucket/prefix`: S3 or any S3-compatible server through boto3 (S3_ENDPOINT_URL for one that is not
+  AWS; keys from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_DEFAULT_REGION). The public files
+  live under `prefix/public/`, the private ones under `prefix/private/`; the bucket itself stays private.
+  `send` answers with a redirect to a presigned URL that lives SIGNED_URL_SECONDS (a minute), so every app
+  server hands out the same files and a copied link soon stops working.
 """
 
+import functools
 import os
 import secrets
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import Any, Protocol
+from urllib.parse import quote, urlsplit
 
-from flask import Response, current_app, send_file
+from flask import Response, current_app, redirect, send_file
 
 
 class StorageError(ValueError):
@@ -88,9 +100,97 @@ class LocalStorage:
                          as_attachment=as_attachment, conditional=True, max_age=max_age)
 
 
-def public() -> LocalStorage:
-    return LocalStorage(current_app.config["MEDIA_ROOT"])
+class S3Storage:
+    """Files under one prefix of a bucket on an S3-compatible server; handed out by short-lived signed URLs."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str, signed_seconds: int = 60) -> None:
+        self.client, self.bucket, self.signed_seconds = client, bucket, signed_seconds
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+
+    def object_key(self, key: str) -> str:
+        return self.prefix + clean_key(key)
+
+    def save(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=self.object_key(key), Body=data)  # whole, or not at all
+
+    def read(self, key: str) -> bytes:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self.object_key(key))["Body"].read()
+        except self.client.exceptions.NoSuchKey:
+            raise FileNotFoundError(key) from None
+
+    def _head(self, key: str) -> dict | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            return self.client.head_object(Bucket=self.bucket, Key=self.object_key(key))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+
+    def exists(self, key: str) -> bool:
+        try:
+            return self._head(key) is not None
+        except StorageError:
+            return False
+
+    def size(self, key: str) -> int:
+        head = self._head(key)
+        if head is None:
+            raise FileNotFoundError(key)
+        return int(head["ContentLength"])
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self.object_key(key))
+
+    def signed_url(self, key: str, *, mimetype: str, download_name: str | None = None,
+                   as_attachment: bool = False, max_age: int = 0) -> str:
+        params = {"Bucket": self.bucket, "Key": self.object_key(key), "ResponseContentType": mimetype,
+                  "ResponseCacheControl": f"private, max-age={max_age}" if max_age else "no-store"}
+        if download_name or as_attachment:
+            name = quote(download_name or PurePosixPath(key).name)
+            params["ResponseContentDisposition"] = \
+                f"{'attachment' if as_attachment else 'inline'}; filename*=UTF-8''{name}"
+        return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=self.signed_seconds)
+
+    def send(self, key: str, *, mimetype: str, download_name: str | None = None,
+             as_attachment: bool = False, max_age: int = 0) -> Response:
+        """A redirect to the object's signed URL (the object store answers Range requests itself). The
+        redirect is never cached: the next visit is checked again and gets a fresh URL."""
+        url = self.signed_url(key, mimetype=mimetype, download_name=download_name, as_attachment=as_attachment,
+                              max_age=max_age)
+        response = redirect(url, 302)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
 
-def private() -> LocalStorage:
-    return LocalStorage(current_app.config["PRIVATE_MEDIA_ROOT"])
+@functools.cache
+def _s3_client(endpoint_url: str, region: str) -> Any:
+    """One boto3 client per process and endpoint (boto3 clients may be shared between threads)."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("s3", endpoint_url=endpoint_url or None, region_name=region or None,
+                        config=Config(signature_version="s3v4", retries={"max_attempts": 3}))
+
+
+def _store(local_root_setting: str, folder: str) -> Storage:
+    config = current_app.config
+    url = config.get("STORAGE_URL") or ""
+    if not url:
+        return LocalStorage(config[local_root_setting])
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc:
+        raise StorageError(f"STORAGE_URL must be empty or s3://bucket/prefix, not {url!r}")
+    client = _s3_client(config.get("S3_ENDPOINT_URL") or "", config.get("S3_REGION") or "")
+    return S3Storage(client, parts.netloc, f"{parts.path.strip('/')}/{folder}",
+                     int(config.get("SIGNED_URL_SECONDS", 60)))
+
+
+def public() -> Storage:
+    return _store("MEDIA_ROOT", "public")
+
+
+def private() -> Storage:
+    return _store("PRIVATE_MEDIA_ROOT", "private")

@@ -1,10 +1,13 @@
 """Storefront views: home, catalogue listing and search, product pages, special offers, media."""
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+import mimetypes
+
+from flask import Blueprint, abort, current_app, render_template, request
 
 from shop.catalogue import services
 from shop.catalogue.models import KIND_COMBO, KIND_COURSE, KIND_LABELS, KIND_PLURALS
 from shop.content import articles
+from shop.core import storage
 from shop.core.timeutil import local_today
 from shop.courses import approvals as course_approvals
 from shop.promotions import offers as promotion_offers
@@ -107,4 +110,10 @@ def offers():
 
 @bp.get("/media/<path:filename>")
 def media(filename):
-    return send_from_directory(current_app.config["MEDIA_ROOT"], filename, max_age=86400)
+    """Public files (product images, article pictures): from the disk, or a signed URL of the object store.
+    In production nginx serves MEDIA_ROOT itself when the files are on the disk."""
+    store = storage.public()
+    if not store.exists(filename):
+        abort(404)
+    mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return store.send(filename, mimetype=mimetype, max_age=86400)

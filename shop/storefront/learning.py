@@ -119,7 +119,8 @@ def file(file_id):
     inline = row.purpose != PURPOSE_MATERIAL or row.content_type == "application/pdf"
     response = store.send(row.storage_key, mimetype=row.content_type, download_name=row.original_name or None,
                           as_attachment=not inline)
-    response.headers["Cache-Control"] = "private, max-age=3600"
+    if response.status_code < 300:  # the file itself; a signed URL's redirect is never cached (S3Storage.send)
+        response.headers["Cache-Control"] = "private, max-age=3600"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

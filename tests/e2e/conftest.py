@@ -22,6 +22,7 @@ from shop import create_app
 from shop.catalogue.seeding import load_demo
 from shop.content.demo_articles import load_demo_articles
 from shop.content.demo_directory import load_demo_directory
+from shop.core import storage
 from shop.courses.demo_content import load_course_content
 from shop.extensions import db
 from tests.support.browser import DESKTOP
@@ -44,7 +45,7 @@ def live_app(tmp_path_factory):
     })
     with application.app_context():
         upgrade()
-        load_demo(str(media))
+        load_demo(storage.public())
         load_course_content()
         load_demo_articles()
         load_demo_directory(application.config["SHOP_TIMEZONE"])

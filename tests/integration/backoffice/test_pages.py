@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from shop.catalogue import seeding
 from shop.catalogue.models import Category, Product
+from shop.core import storage
 from shop.core.timeutil import local_midnight, local_today, utcnow
 from shop.extensions import db
 from shop.reports.dashboard import counts
@@ -20,7 +21,7 @@ STAFF, MARKETING, ADMIN = {"staff", "admin"}, {"marketing", "admin"}, {"admin"}
 
 @pytest.fixture
 def demo(app):
-    seeding.load_demo(app.config["MEDIA_ROOT"])
+    seeding.load_demo(storage.public())
     shipping_services.seed_defaults()
 
 

@@ -5,12 +5,13 @@ import re
 import pytest
 
 from shop.catalogue import seeding
+from shop.core import storage
 from tests.factories import BookFactory, CategoryFactory, ComboFactory, MembershipFactory, ProductFactory
 
 
 @pytest.fixture
 def demo(app):
-    seeding.load_demo(app.config["MEDIA_ROOT"])
+    seeding.load_demo(storage.public())
 
 
 def titles(response):

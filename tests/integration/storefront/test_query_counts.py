@@ -3,6 +3,7 @@
 import pytest
 
 from shop.catalogue import seeding
+from shop.core import storage
 
 PAGES = ["/", "/catalogue", "/catalogue?kind=course&sort=price-asc&page=2", "/products/str-starter-combo",
          "/products/soft-tissue-release-book", "/search?q=myofacial", "/offers"]
@@ -23,7 +24,7 @@ def test_pages_issue_a_constant_number_of_queries(app, client, count_queries, pa
     # the stamp is read on every request here, so that no count depends on the clock
     for key, value in {"PAGE_CACHE": page_cache, "CATALOGUE_PAGE_SIZE": 6, "PAGE_CACHE_CHECK_SECONDS": 0}.items():
         monkeypatch.setitem(app.config, key, value)
-    seeding.load_demo(app.config["MEDIA_ROOT"])
+    seeding.load_demo(storage.public())
     seeding.load_bulk(5)  # 20 products
     small = _queries_per_page(client, count_queries)
     seeding.load_bulk(1980)  # 2,000 products

@@ -5,6 +5,7 @@ so nobody ever sees another visitor's part of a page."""
 import pytest
 
 from shop.catalogue import seeding
+from shop.core import storage
 from shop.courses.models import CourseAccess
 from shop.extensions import db
 from shop.web import pagecache
@@ -101,7 +102,7 @@ def test_signed_in_pages_issue_a_constant_number_of_queries(app, count_queries, 
     for key, value in {"PAGE_CACHE": cached, "CATALOGUE_PAGE_SIZE": 6, "PAGE_CACHE_CHECK_SECONDS": 0}.items():
         monkeypatch.setitem(app.config, key, value)
     pagecache.clear()
-    seeding.load_demo(app.config["MEDIA_ROOT"])
+    seeding.load_demo(storage.public())
     seeding.load_bulk(5)
     customer = UserFactory()
     client = _signed_in(app, customer)

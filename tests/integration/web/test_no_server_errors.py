@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.core import UnboundField
 
 from shop.catalogue import seeding
+from shop.core import storage
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.support.forms import csrf_token, log_in
 from tests.support.odd_input import ODD_VALUES
@@ -45,7 +46,7 @@ def _form_field_names():
 
 @pytest.fixture
 def demo(app):
-    seeding.load_demo(app.config["MEDIA_ROOT"])
+    seeding.load_demo(storage.public())
 
 
 class Visitor:

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from shop.accounts.access import endpoint_roles
 from shop.catalogue import seeding
+from shop.core import storage
 from shop.extensions import db
 from shop.promotions.models import Promotion
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -80,7 +81,7 @@ def test_office_nav_links_to_promotions_for_marketing(client):
 
 
 def test_no_marketing_route_answers_odd_input_with_a_server_error(app, client, promotion):
-    seeding.load_demo(app.config["MEDIA_ROOT"])
+    seeding.load_demo(storage.public())
     user = UserFactory(role="marketing")
     log_in(client, user.email, DEFAULT_PASSWORD)
     token = _token(client, "/marketing/promotions/new")
