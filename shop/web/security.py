@@ -3,6 +3,8 @@
 The policy allows scripts only from the shop itself and Stripe.js; frames only from Stripe (its card
 fields and 3-D Secure) and the two video hosts lessons embed; connections only to the shop and Stripe's
 API. No page has an inline script or an on* handler (scripts live in static/js), so none is allowed.
+With the files in an object store (STORAGE_URL), images and videos also load from it: /media/ and course files
+answer with a redirect to its signed URLs.
 """
 
 from urllib.parse import urlsplit
@@ -20,15 +22,23 @@ def _origin(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+def _object_store(config: dict) -> tuple[str, ...]:
+    if not config.get("STORAGE_URL"):
+        return ()
+    return (_origin(config.get("S3_ENDPOINT_URL", "")) or "https://*.amazonaws.com",)
+
+
 def content_security_policy(config: dict) -> str:
     stripe_js = _origin(config.get("STRIPE_JS_URL", "")) or "https://js.stripe.com"
     api = _origin(config.get("STRIPE_JS_API_BASE", "")) or STRIPE_API
     scripts = " ".join(dict.fromkeys(("'self'", stripe_js)))
     frames = " ".join(dict.fromkeys(("'self'", *STRIPE_FRAME_SOURCES, stripe_js, *VIDEO_FRAME_SOURCES)))
     connect = " ".join(dict.fromkeys(("'self'", api, STRIPE_API)))
+    images = " ".join(("'self'", "data:", *_object_store(config)))
+    media = " ".join(("'self'", *_object_store(config)))
     return (f"default-src 'self'; script-src {scripts}; frame-src {frames}; connect-src {connect}; "
-            "img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self'; object-src 'none'; "
-            "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+            f"img-src {images}; media-src {media}; style-src 'self' 'unsafe-inline'; font-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
 def init_app(app: Flask) -> None:

@@ -84,7 +84,7 @@ def test_the_demo_covers_are_seeded_into_the_bucket(app, client, s3_storage):
 
 
 def test_a_signed_url_lives_as_long_as_signed_url_seconds_and_each_visit_gets_a_fresh_one(app, client, s3_storage):
-    """(moto's server does not enforce the expiry, so the lifetime is read from the URL; S3 itself refuses the URL after it.)"""
+    """moto does not enforce the expiry, so the lifetime is read from the URL (S3 refuses the URL after it)."""
     app.config["SIGNED_URL_SECONDS"] = 45
     storage.public().save("products/brief.svg", b"<svg/>")
     first = _signed(client.get("/media/products/brief.svg"))

@@ -81,6 +81,20 @@ def test_every_response_carries_the_security_headers(app, client):
         assert "Strict-Transport-Security" not in headers  # only in production, over HTTPS
 
 
+def test_images_and_videos_may_load_from_the_object_store_only_when_the_files_are_there(app, client, monkeypatch):
+    def sources(kind):
+        policy = client.get("/").headers["Content-Security-Policy"]
+        return policy.split(f"{kind} ")[1].split(";")[0].split()
+
+    assert sources("img-src") == ["'self'", "data:"] and sources("media-src") == ["'self'"]
+    monkeypatch.setitem(app.config, "STORAGE_URL", "s3://shop-files/live")
+    monkeypatch.setitem(app.config, "S3_ENDPOINT_URL", "https://files.example.net/")
+    assert sources("img-src") == ["'self'", "data:", "https://files.example.net"]
+    assert sources("media-src") == ["'self'", "https://files.example.net"]
+    monkeypatch.setitem(app.config, "S3_ENDPOINT_URL", "")  # AWS itself: the bucket's own host
+    assert sources("img-src")[-1] == "https://*.amazonaws.com"
+
+
 def test_production_sends_hsts_for_a_year(tmp_path):
     fresh = create_app("production", {"SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": "sqlite://",
                                       "MEDIA_ROOT": str(tmp_path / "media"), "PUBLIC_BASE_URL": "https://localhost",
