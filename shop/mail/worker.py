@@ -3,9 +3,10 @@
 Claiming: each due row is taken with one conditional UPDATE (pending and due, or `sending` with an
 expired claim: a worker that crashed) and the row count says whether this worker won it, so two
 workers never send the same row. The claim is committed before the SMTP conversation starts and
-lasts CLAIM_SECONDS; the claim's expiry time doubles as the claim token when the result is
-written back. Delivery is at least once: a worker killed after the SMTP server accepted a message
-but before recording it sends that message again when the claim expires.
+lasts MAIL_CLAIM_SECONDS (CLAIM_SECONDS by default); the claim's expiry time doubles as the claim token
+when the result is written back. Delivery is at least once: a worker killed after the SMTP server accepted
+a message but before recording it sends that message again when the claim expires, with the same
+Message-ID, so the copy can be told for what it is.
 
 Flask-Mail captures its settings when `mail.init_app(app)` runs (`app.extensions["mail"]`), and its
 Connection opens smtplib without a timeout. The worker builds the settings from the current
@@ -50,7 +51,7 @@ def _due(now):
 
 def _claim(message_id, now):
     """Take one row for this worker; returns the claim's expiry (the token) or None if another won."""
-    claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+    claimed_until = now + timedelta(seconds=current_app.config.get("MAIL_CLAIM_SECONDS", CLAIM_SECONDS))
     result = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, _due(now))

@@ -5,10 +5,12 @@
         smtp_server.stop()                       # the port is closed: connections are refused
         smtp_server.start()                      # same port, up again
         smtp_server.messages                     # [email.message.Message, ...] as received
+        smtp_server.hold = "data"                # keep clients waiting in DATA (or "quit": after taking it)
 
 Use the fixtures from a test module with `pytest_plugins = ("tests.support.smtp",)` (an import would trip ruff's F811).
 """
 
+import asyncio
 import email
 import socket
 import threading
@@ -40,8 +42,15 @@ class _Handler:
         self.server = server
 
     async def handle_DATA(self, server, session, envelope):
+        if self.server.hold == "data":  # the client has sent the message; it is neither taken nor refused
+            return await self.server._held("451 4.3.0 Try again later")
         self.server._receive(Received(envelope))
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope):
+        if self.server.hold == "quit":  # the message was taken; the client waits for the goodbye
+            return await self.server._held("221 Bye")
+        return "221 Bye"
 
 
 class SMTPServer:
@@ -50,6 +59,14 @@ class SMTPServer:
         self.received = []
         self._lock = threading.Lock()
         self._controller = None
+        self.hold = None  # "data" or "quit": keep the client waiting there until hold is set back to None
+        self.holding = threading.Event()  # set once a client is being kept waiting
+
+    async def _held(self, answer):
+        self.holding.set()
+        while self.hold is not None:
+            await asyncio.sleep(0.05)
+        return answer
 
     @property
     def messages(self):
