@@ -4,6 +4,7 @@ import logging
 
 from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from shop.extensions import db
@@ -18,7 +19,11 @@ TITLES = {
     413: "That upload is too large",
     429: "Too many attempts",
     500: "Something went wrong on our side",
+    503: "The shop is briefly unavailable",
 }
+UNAVAILABLE = ("We cannot reach our records for a moment. Nothing you sent was saved in part: your cart is kept, "
+               "and you can try again in a minute.")
+RETRY_AFTER_SECONDS = 30
 
 
 def _render(code, message):
@@ -26,6 +31,19 @@ def _render(code, message):
     if request.accept_mimetypes.best == "application/json":
         return {"error": title, "message": message}, code
     return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _unavailable(error):
+    log.error("Database unavailable on %s %s: %s", request.method, request.path, " ".join(str(error).split())[:300])
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: nothing to roll back
+        log.debug("No rollback possible", exc_info=True)
+    if request.accept_mimetypes.best == "application/json":
+        body, status = {"error": TITLES[503], "message": UNAVAILABLE, "status": "error"}, 503
+    else:
+        body, status = render_template("errors/unavailable.html", code=503, title=TITLES[503], message=UNAVAILABLE), 503
+    return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
 
 
 def init_app(app: Flask) -> None:
@@ -44,6 +62,19 @@ def init_app(app: Flask) -> None:
     def http_error(error):
         message = error.description if error.description and error.code != 500 else ""
         return _render(error.code or 500, message)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        """The database went away (restarted, failed over, out of connections): 503 with a page that needs no
+        database. Each request is one transaction, so what it had not committed is gone, not half-written;
+        the pool checks connections before use (pool_pre_ping), so the shop recovers by itself."""
+        return _unavailable(error)
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error):
+        if error.connection_invalidated:  # the connection dropped mid-query
+            return _unavailable(error)
+        return unexpected_error(error)
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

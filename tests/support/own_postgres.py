@@ -1,0 +1,63 @@
+"""A throwaway PostgreSQL cluster of its own (initdb + pg_ctl on a free port), for tests that stop and start the
+database: the suite's shared server is never touched. As root, the cluster runs as the postgres user (initdb
+refuses root), in a directory that user owns.
+
+    cluster = OwnPostgres(); cluster.start(); cluster.url   # postgresql+psycopg://...
+    cluster.stop()          # at once, as a crash would (pg_ctl -m immediate)
+    cluster.start()         # and back on the same port and data
+    cluster.remove()
+"""
+
+import contextlib
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from shop.payments.local_server import free_port
+from tests.support import databases
+
+
+def binaries() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+class OwnPostgres:
+    def __init__(self) -> None:
+        bin_dir = binaries()
+        if bin_dir is None:
+            message = "PostgreSQL's server binaries (initdb, pg_ctl) are not installed"
+            if databases.IN_CI:
+                pytest.fail(message + " (CI=true: PostgreSQL is required)", pytrace=False)
+            pytest.skip(message)
+        self.bin = bin_dir
+        self.root = Path(tempfile.mkdtemp(prefix="shop-own-pg-"))
+        self.data, self.port = self.root / "data", free_port()
+        self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self._as:
+            shutil.chown(self.root, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/shop"
+
+    def _run(self, tool: str, *args: str) -> None:
+        subprocess.run([*self._as, str(self.bin / tool), *args], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "server.log"), "-w", "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def create_database(self) -> None:
+        self._run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-c", "CREATE DATABASE shop")
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
+            self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
