@@ -28,7 +28,9 @@ def binaries() -> Path | None:
 
 
 class OwnPostgres:
-    def __init__(self) -> None:
+    def __init__(self, *, archive: bool = False, data_from: Path | None = None) -> None:
+        """A new cluster (initdb), or one made from a base backup (`data_from`); with `archive`, every finished
+        WAL segment is copied to `self.archive` (archive_mode), as the README's backups prescribe."""
         bin_dir = binaries()
         if bin_dir is None:
             message = "PostgreSQL's server binaries (initdb, pg_ctl) are not installed"
@@ -37,25 +39,47 @@ class OwnPostgres:
             pytest.skip(message)
         self.bin = bin_dir
         self.root = Path(tempfile.mkdtemp(prefix="shop-own-pg-"))
-        self.data, self.port = self.root / "data", free_port()
+        self.data, self.port, self.archive = self.root / "data", free_port(), self.root / "wal-archive"
         self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self._settings = ["-c", "fsync=off"]
+        if archive:
+            self.archive.mkdir()
+            self._settings += ["-c", "archive_mode=on", "-c", f"archive_command=cp %p {self.archive}/%f"]
+        if data_from is not None:
+            shutil.copytree(data_from, self.data)
         if self._as:
-            shutil.chown(self.root, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+            for path in [self.root, *self.root.rglob("*")]:
+                shutil.chown(path, "postgres", "postgres")
+        if data_from is None:
+            self.run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+        self.data.chmod(0o700)
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/shop"
 
-    def _run(self, tool: str, *args: str) -> None:
+    @classmethod
+    def restore_from(cls, base: Path, *, archive: Path) -> "OwnPostgres":
+        """A new server from a base backup that replays the archived WAL to its end, then opens."""
+        restored = cls(data_from=base)
+        with (restored.data / "postgresql.auto.conf").open("a") as conf:
+            conf.write(f"restore_command = 'cp {archive}/%f %p'\n")
+        (restored.data / "recovery.signal").touch()
+        if restored._as:
+            for path in (restored.data / "postgresql.auto.conf", restored.data / "recovery.signal"):
+                shutil.chown(path, "postgres", "postgres")
+        return restored
+
+    def run(self, tool: str, *args: str) -> None:
         subprocess.run([*self._as, str(self.bin / tool), *args], check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "server.log"), "-w", "start")
+        options = " ".join([f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1",
+                            *(f"'{part}'" if " " in part else part for part in self._settings)])
+        self.run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "server.log"), "-w", "start")
 
     def stop(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        self.run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
     def create_database(self) -> None:
-        self._run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-c", "CREATE DATABASE shop")
+        self.run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-c", "CREATE DATABASE shop")
 
     def remove(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
