@@ -9,7 +9,7 @@ export SHOP_CONFIG ?= development
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run test test-fast fuzz lint bench browser fonts wrk clean
+.PHONY: help run test test-fast fuzz lint bench soak browser fonts wrk nginx clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,11 @@ wrk: ## Install wrk, the load generator of the benches (needs apt)
 	@command -v wrk >/dev/null || { \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
+
+nginx: ## Install nginx, the proxy in front of the soak's two app servers (needs apt)
+	@command -v nginx >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx; }
 
 run: venv fonts ## Serve the demo shop on http://127.0.0.1:5000 (SQLite, local test payments, mail worker)
 	$(BIN)/flask db upgrade
@@ -64,6 +69,9 @@ bench: venv wrk ## Every benchmark, each beside its baseline (needs wrk and Post
 	$(BIN)/python bench/checkout.py --backend postgresql --no-fail
 	$(BIN)/python bench/checkout.py --backend postgresql --concurrency 8 --no-fail
 	$(BIN)/python bench/lesson_page.py --no-fail
+
+soak: venv nginx ## 200 users for 10 minutes through nginx, two app servers and PostgreSQL; the books checked after
+	$(BIN)/python bench/soak.py --users 200 --minutes 10
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) instance .pytest_cache
