@@ -264,9 +264,10 @@ def _cancel_quietly(membership: Membership) -> None:
 
 def abandon(membership: Membership, message: str) -> None:
     """The first payment failed: the attempt ends (no e-mail: the member is on the page, reading why), and
-    any offer counted for it is given back (signals.start_abandoned)."""
-    sync.end(membership)
-    audit.record("membership declined", "user", membership.user_id, message[:300])
+    any offer counted for it is given back (signals.start_abandoned). Ended already (by another server's
+    scheduled job, say): nothing more."""
+    if sync.end(membership):  # not when ended already, or meanwhile by the other one, which recorded why
+        audit.record("membership declined", "user", membership.user_id, message[:300])
     db.session.commit()
 
 

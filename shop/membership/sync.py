@@ -9,7 +9,7 @@ Every change is idempotent and safe in any order:
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from shop.extensions import db
 from shop.membership import emails
@@ -92,11 +92,24 @@ def _set_open(membership: Membership, state: str) -> None:
         emails.welcome(membership)
 
 
-def end(membership: Membership, ended_at: int | None = None) -> None:
+def _claim_end(membership: Membership) -> bool:
+    """End the row with one conditional update: of two servers ending one membership at once (the scheduled
+    job on each), one wins and the other sends no second e-mail and gives no offer back twice."""
+    if membership.id is None:
+        return True
+    won = db.session.execute(update(Membership).where(Membership.id == membership.id, Membership.state != ENDED)
+                             .values(state=ENDED).execution_options(synchronize_session=False)).rowcount == 1
+    if not won:
+        db.session.refresh(membership)  # the other one's end, as it was written
+    return won
+
+
+def end(membership: Membership, ended_at: int | None = None) -> bool:
     """The membership is over: courses opened only by it close; certificates and bought courses stay. One
-    that never started (its first payment failed) gives back any offer counted for it."""
-    if membership.state == ENDED:
-        return
+    that never started (its first payment failed) gives back any offer counted for it. False when it had
+    ended already (here, or meanwhile elsewhere)."""
+    if membership.state == ENDED or not _claim_end(membership):
+        return False
     was_member = membership.started_at is not None
     membership.state = ENDED
     membership.live_user_id = None
@@ -106,6 +119,7 @@ def end(membership: Membership, ended_at: int | None = None) -> None:
         emails.ended(membership)
     elif membership.offer_discount_cents:
         start_abandoned.send(membership)
+    return True
 
 
 def apply_invoice(membership: Membership, invoice: BillingInvoice, *, failed: bool = False) -> MembershipInvoice:
