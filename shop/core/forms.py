@@ -57,7 +57,9 @@ class MoneyField(StringField):
     def process_formdata(self, valuelist: list[Any]) -> None:
         text = str(valuelist[0] if valuelist else "").strip()
         self.data = None
-        if text:
+        if not text:
+            self.raw_data = []  # spaces are no amount: InputRequired refuses them as it refuses an empty field
+        else:
             try:
                 self.data = parse_money(text)
             except MoneyError:

@@ -55,3 +55,18 @@ def test_shipping_methods_are_edited_and_added_with_an_audit_entry(client, admin
         refused = post_form(client, "/backoffice/settings/shipping/new", {
             "name": "Another", "region": "domestic", "price": "1.00", **bad})
         assert refused.status_code == 422, bad
+
+
+def test_a_price_of_only_spaces_is_asked_for_again_not_a_server_error(client, admin):
+    """Found by the fuzzing of every form at 500 inputs: "price= " reached the database as NULL (a 500)."""
+    shipping_services.seed_defaults()
+    media = db.session.scalar(select(ShippingMethod).filter_by(code="us-media-mail"))
+    url = f"/backoffice/settings/shipping/{media.id}"
+    refused = post_form(client, url, {"name": "USPS Media Mail", "region": "domestic", "price": "   ",
+                                      "free_over": "", "position": "0"})
+    assert refused.status_code == 422 and "Enter the price, like 5.95." in text(refused)
+    db.session.expire_all()
+    assert db.session.get(ShippingMethod, media.id).price_cents == 595
+    limit = post_form(client, "/backoffice/settings", {"staff_refund_limit": " ", "low_stock_threshold": "8"})
+    assert limit.status_code == 422 and "Enter an amount, like 100.00." in text(limit)
+    assert get_setting("STAFF_REFUND_LIMIT_CENTS") == 10000
