@@ -17,8 +17,8 @@ and the shop's per-address limits count people, not the load generator. Every re
 (name=...). Locust counts as failed only real failures: a 5xx, a timeout or a connection error, or a status
 or page the shop should not answer. An expected refusal (a declined card's 402, the book sold out, a code
 already used, a promotion's limit reached, the limit on promo codes tried by one person) is a success reported
-under its own kind, e.g. "checkout place: declined". soak.py hands every user the Plan (addresses, products, codes, accounts) as
-environment.soak_plan.
+under its own kind, e.g. "checkout place: declined". soak.py hands every user the Plan (addresses,
+products, codes, accounts) as environment.soak_plan.
 """
 
 import itertools
