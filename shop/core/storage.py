@@ -27,6 +27,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
 from flask import Response, current_app, redirect, send_file
 
 
@@ -120,8 +123,6 @@ class S3Storage:
             raise FileNotFoundError(key) from None
 
     def _head(self, key: str) -> dict | None:
-        from botocore.exceptions import ClientError
-
         try:
             return self.client.head_object(Bucket=self.bucket, Key=self.object_key(key))
         except ClientError as error:
@@ -168,9 +169,6 @@ class S3Storage:
 @functools.cache
 def _s3_client(endpoint_url: str, region: str) -> Any:
     """One boto3 client per process and endpoint (boto3 clients may be shared between threads)."""
-    import boto3
-    from botocore.config import Config
-
     return boto3.client("s3", endpoint_url=endpoint_url or None, region_name=region or None,
                         config=Config(signature_version="s3v4", retries={"max_attempts": 3}))
 

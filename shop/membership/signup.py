@@ -264,8 +264,7 @@ def _cancel_quietly(membership: Membership) -> None:
 
 def abandon(membership: Membership, message: str) -> None:
     """The first payment failed: the attempt ends (no e-mail: the member is on the page, reading why), and
-    any offer counted for it is given back (signals.start_abandoned). Ended already (by another server's
-    scheduled job, say): nothing more."""
+    any offer counted for it is given back (signals.start_abandoned), once, whoever else ends it too."""
     if sync.end(membership):  # not when ended already, or meanwhile by the other one, which recorded why
         audit.record("membership declined", "user", membership.user_id, message[:300])
     db.session.commit()

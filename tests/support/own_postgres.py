@@ -41,7 +41,7 @@ class OwnPostgres:
         self.root = Path(tempfile.mkdtemp(prefix="shop-own-pg-"))
         self.data, self.port, self.archive = self.root / "data", free_port(), self.root / "wal-archive"
         self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        self._settings = ["-c", "fsync=off"]
+        self._settings, self._started = ["-c", "fsync=off"], False
         if archive:
             self.archive.mkdir()
             self._settings += ["-c", "archive_mode=on", "-c", f"archive_command=cp %p {self.archive}/%f"]
@@ -70,10 +70,24 @@ class OwnPostgres:
     def run(self, tool: str, *args: str) -> None:
         subprocess.run([*self._as, str(self.bin / tool), *args], check=True, capture_output=True, timeout=120)
 
-    def start(self) -> None:
-        options = " ".join([f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1",
-                            *(f"'{part}'" if " " in part else part for part in self._settings)])
-        self.run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "server.log"), "-w", "start")
+    def start(self, tries: int = 3) -> None:
+        """Start it on its port; on a first start, a port another process took meanwhile is swapped for a
+        free one (a restart keeps its port: the shop's connections point there)."""
+        log = self.root / "server.log"
+        for attempt in range(tries):
+            options = " ".join([f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1",
+                                *(f"'{part}'" if " " in part else part for part in self._settings)])
+            try:
+                self.run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(log), "-w", "start")
+                self._started = True
+                return
+            except subprocess.CalledProcessError as error:
+                said = log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
+                if "already in use" in said and not self._started and attempt < tries - 1:
+                    self.port = free_port()
+                    self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/shop"
+                    continue
+                raise RuntimeError(f"PostgreSQL did not start on port {self.port}:\n{said}") from error
 
     def stop(self) -> None:
         self.run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")

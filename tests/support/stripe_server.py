@@ -38,6 +38,12 @@ def payments_on(app, localstripe, monkeypatch):
     return localstripe
 
 
+def forget_everything(api_base):
+    """Empty the suite's localstripe (its objects and events; registered webhooks stay), for a test that reads
+    back everything Stripe recorded: what earlier tests left would otherwise be read as this test's."""
+    requests.delete(f"{api_base}/_config/data", timeout=10).raise_for_status()
+
+
 def card_payment_method(api_base, number=CARD_OK):
     """What Stripe.js does in the browser: turn card details into an id, with the publishable key only."""
     response = requests.post(f"{api_base}/v1/tokens", data={

@@ -29,6 +29,7 @@ from tests.support.checkout_helpers import add_to_cart, checkout_page, place, se
 
 @pytest.fixture
 def book(app, payments_on):
+    ls.forget_everything(payments_on)  # the events read back are this test's only
     seed_shipping()
     return BookFactory(title="Soft Tissue Release", slug="str-book", price_cents=4995, stock=50)
 
@@ -118,6 +119,7 @@ def test_two_copies_running_at_once_apply_each_event_once(pg_app, localstripe, m
                        "STRIPE_WEBHOOK_SECRET": ls.WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe}.items():
         monkeypatch.setitem(pg_app.config, key, value)
     stripe_gateway.configure(pg_app)
+    ls.forget_everything(localstripe)
     since = utcnow()
     seed_shipping()
     book = BookFactory(slug="str-book", price_cents=4995, stock=50)

@@ -3,6 +3,7 @@
 the last committed order (what a restore after losing the server looks like)."""
 
 import subprocess
+import time
 
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, select, text
@@ -32,6 +33,15 @@ def _numbers(url):
             return sorted(conn.scalars(select(Order.number)))
     finally:
         engine.dispose()
+
+
+def _wait_until_archived(segment, timeout=30.0):
+    """Archiving runs in the background: what is lost with the server is what had not reached the archive."""
+    deadline = time.monotonic() + timeout
+    while db.session.scalar(text("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")) < segment:
+        assert time.monotonic() < deadline, f"{segment} never reached the archive"
+        db.session.rollback()
+        time.sleep(0.1)
 
 
 def test_the_nightly_dump_restores_into_an_empty_database(tmp_path):
@@ -70,8 +80,9 @@ def test_a_base_backup_and_the_archived_wal_bring_back_every_committed_order(tmp
         with app.app_context():  # orders taken after the nightly base backup
             after = [quick_order().number for _ in range(4)]
             db.session.commit()
-            db.session.execute(text("SELECT pg_switch_wal()"))  # the last segment goes to the archive now
+            last = db.session.scalar(text("SELECT pg_walfile_name(pg_switch_wal())"))  # the segment goes to the archive
             db.session.commit()
+            _wait_until_archived(last)
             total = db.session.scalar(select(func.count(Order.id)))
             db.session.remove()
             db.engine.dispose()

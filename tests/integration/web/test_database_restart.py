@@ -14,10 +14,10 @@ from shop.catalogue.models import Product, StockMovement
 from shop.extensions import db
 from shop.orders.models import Order, OrderLine, Payment, StockReservation
 from shop.payments import stripe_gateway
-from tests.conftest import FreshContextClient
 from tests.factories import BookFactory
 from tests.support import stripe_server as ls
 from tests.support.checkout_helpers import add_to_cart, checkout_page, place, seed_shipping
+from tests.support.clients import FreshContextClient
 from tests.support.own_postgres import OwnPostgres
 
 STOCK = 40
