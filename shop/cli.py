@@ -104,10 +104,13 @@ def init_app(app: Flask) -> None:
     @app.cli.command("reconcile-payments")
     @click.option("--hours", type=click.IntRange(1, 24 * 30), default=None,
                   help="How far back to read Stripe's events (default RECONCILE_HOURS).")
-    def reconcile_payments(hours):
+    @click.option("--since", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]), default=None,
+                  help="Read Stripe's events from this UTC time on instead, e.g. when an outage began.")
+    def reconcile_payments(hours, since):
         """Bring orders and memberships in line with Stripe's events, for webhooks that never arrived (run every
         10 minutes from cron, and after an outage). Running it again changes nothing more."""
-        since = utcnow() - timedelta(hours=hours) if hours else None
+        if since is None and hours:
+            since = utcnow() - timedelta(hours=hours)
         try:
             result = reconcile.reconcile(since)
         except GatewayError as error:

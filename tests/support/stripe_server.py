@@ -2,6 +2,7 @@
 
 import json
 import time
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -38,10 +39,11 @@ def payments_on(app, localstripe, monkeypatch):
     return localstripe
 
 
-def forget_everything(api_base):
-    """Empty the suite's localstripe (its objects and events; registered webhooks stay), for a test that reads
-    back everything Stripe recorded: what earlier tests left would otherwise be read as this test's."""
-    requests.delete(f"{api_base}/_config/data", timeout=10).raise_for_status()
+def a_second_of_its_own():
+    """Wait into a new second and return it (naive UTC): Stripe's event times are whole seconds, so events from
+    here on are this test's, not those earlier tests left in the suite's localstripe."""
+    time.sleep(1.0 - time.time() % 1.0 + 0.01)
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def card_payment_method(api_base, number=CARD_OK):
