@@ -113,7 +113,7 @@ class Config:
     STRIPE_JS_URL = _env("STRIPE_JS_URL", "https://js.stripe.com/v3/")
     STRIPE_JS_API_BASE = _env("STRIPE_JS_API_BASE", "")  # only for the local Stripe.js stand-in
     # seconds to wait for Stripe's answer; a charge left unanswered is looked up before any new one
-    STRIPE_TIMEOUT_SECONDS = float(_env("STRIPE_TIMEOUT_SECONDS", "20"))
+    STRIPE_TIMEOUT_SECONDS = _env_int("STRIPE_TIMEOUT_SECONDS", 20)
     RECONCILE_HOURS = _env_int("RECONCILE_HOURS", 72)  # how far back `flask reconcile-payments` reads Stripe's events
     RESERVATION_MINUTES = _env_int("RESERVATION_MINUTES", 30)
     # phone orders

@@ -221,7 +221,7 @@ def unanswered(order: Order) -> list[Payment]:
 
 def _grace() -> timedelta:
     """How long an unanswered charge may still be running at the processor (twice the client's timeout)."""
-    return timedelta(seconds=2 * float(current_app.config["STRIPE_TIMEOUT_SECONDS"]) + 5)
+    return timedelta(seconds=2 * int(current_app.config["STRIPE_TIMEOUT_SECONDS"]) + 5)
 
 
 def settle_unanswered(order: Order) -> "PaymentOutcome | None":

@@ -35,7 +35,7 @@ def configure(app: Flask) -> None:
         stripe.api_base = app.config["STRIPE_API_BASE"].rstrip("/")
     stripe.max_network_retries = 0 if app.testing else 2
     # a hung processor must not hold a request (and a gunicorn worker) for the SDK's default 80 seconds
-    stripe.default_http_client = stripe.RequestsClient(timeout=float(app.config["STRIPE_TIMEOUT_SECONDS"]))
+    stripe.default_http_client = stripe.RequestsClient(timeout=int(app.config["STRIPE_TIMEOUT_SECONDS"]))
     gateway.use(StripeGateway(app.config["STRIPE_WEBHOOK_SECRET"]))
 
 

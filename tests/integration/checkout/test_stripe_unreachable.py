@@ -6,6 +6,7 @@ charge here could only be stopped by the shop's own records (the attempt's key i
 read back from Stripe's events).
 """
 
+import contextlib
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -29,10 +30,23 @@ def book(app, payments_on):
     return BookFactory(title="Soft Tissue Release", slug="str-book", price_cents=4995, stock=5)
 
 
-def _point_stripe_at(app, monkeypatch, base, timeout=1.0):
+def _point_stripe_at(app, monkeypatch, base, timeout=1):
     monkeypatch.setitem(app.config, "STRIPE_API_BASE", base)
     monkeypatch.setitem(app.config, "STRIPE_TIMEOUT_SECONDS", timeout)
     stripe_gateway.configure(app)
+
+
+@contextlib.contextmanager
+def _answers_lost(app, monkeypatch, api_base):
+    """Stripe behind a proxy that throws its answers away (Stripe still does what it is asked); yields the
+    proxy, whose mode a test may set back to "pass"."""
+    proxy = FaultyProxy(urlsplit(api_base).port)
+    proxy.mode = "swallow"
+    _point_stripe_at(app, monkeypatch, proxy.url)
+    try:
+        yield proxy
+    finally:
+        proxy.close()
 
 
 def _orders():
@@ -96,10 +110,7 @@ def test_an_answer_lost_after_stripe_charged_pays_the_order_and_no_other_card_is
         app, client, book, payments_on, monkeypatch):
     add_to_cart(client, book)
     form, _ = checkout_page(client)
-    proxy = FaultyProxy(urlsplit(payments_on).port)
-    try:
-        proxy.mode = "swallow"
-        _point_stripe_at(app, monkeypatch, proxy.url, timeout=1.0)
+    with _answers_lost(app, monkeypatch, payments_on) as proxy:
         first, second = ls.card_payment_method(payments_on), ls.card_payment_method(payments_on)
 
         lost = place(client, first, form=form)  # Stripe charged the card; its answer never came back
@@ -110,8 +121,6 @@ def test_an_answer_lost_after_stripe_charged_pays_the_order_and_no_other_card_is
         proxy.mode = "pass"
         again = place(client, second, form=form)  # the customer tries again, with another card
         assert again.status_code == 200 and again.get_json()["status"] == "paid"
-    finally:
-        proxy.close()
     [order] = _orders()
     assert order.status == "paid"
     assert _payments() == [("succeeded", True)]  # the first attempt, adopted with its intent
@@ -130,18 +139,13 @@ def test_a_changed_cart_after_an_unanswered_charge_that_went_through_is_not_char
         app, client, book, payments_on, monkeypatch):
     add_to_cart(client, book)
     form, _ = checkout_page(client)
-    proxy = FaultyProxy(urlsplit(payments_on).port)
-    try:
-        proxy.mode = "swallow"
-        _point_stripe_at(app, monkeypatch, proxy.url, timeout=1.0)
+    with _answers_lost(app, monkeypatch, payments_on) as proxy:
         first = ls.card_payment_method(payments_on)
         assert place(client, first, form=form).status_code == 503
         proxy.mode = "pass"
         add_to_cart(client, book)  # a second copy: another total, so checkout would replace the order
         second = ls.card_payment_method(payments_on)
         answer = place(client, second, form=form)
-    finally:
-        proxy.close()
     assert answer.get_json()["status"] == "paid"
     [order] = _orders()
     assert order.status == "paid" and order.total_cents == 4995 + order.shipping_cents  # what was charged
