@@ -29,13 +29,23 @@ def localstripe(tmp_path_factory):
     process.wait(timeout=10)
 
 
+def suite_settings(api_base):
+    """The settings that point an app at the suite's localstripe, with the suite's test keys."""
+    return {"STRIPE_SECRET_KEY": SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
+            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "STRIPE_API_BASE": api_base}
+
+
+def use_localstripe(app, api_base, monkeypatch):
+    """`app` talks to localstripe at `api_base` for this test (its settings are put back afterwards)."""
+    for key, value in suite_settings(api_base).items():
+        monkeypatch.setitem(app.config, key, value)
+    stripe_gateway.configure(app)
+
+
 @pytest.fixture
 def payments_on(app, localstripe, monkeypatch):
     """The app talks to the suite's localstripe with test keys."""
-    for key, value in {"STRIPE_SECRET_KEY": SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
-                       "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe}.items():
-        monkeypatch.setitem(app.config, key, value)
-    stripe_gateway.configure(app)
+    use_localstripe(app, localstripe, monkeypatch)
     return localstripe
 
 

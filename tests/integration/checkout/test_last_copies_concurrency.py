@@ -6,7 +6,6 @@ import pytest
 from shop.catalogue.models import Product, StockMovement
 from shop.extensions import db
 from shop.orders.models import Order
-from shop.payments import stripe_gateway
 from tests.factories import BookFactory
 from tests.support import stripe_server as ls
 from tests.support.checkout_helpers import add_to_cart, checkout_page, place_all_at_once, seed_shipping
@@ -17,10 +16,7 @@ COPIES = 3
 
 @pytest.fixture
 def racing_shop(pg_app, localstripe, monkeypatch):
-    for key, value in {"STRIPE_SECRET_KEY": ls.SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": ls.PUBLISHABLE_KEY,
-                       "STRIPE_WEBHOOK_SECRET": ls.WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe}.items():
-        monkeypatch.setitem(pg_app.config, key, value)
-    stripe_gateway.configure(pg_app)
+    ls.use_localstripe(pg_app, localstripe, monkeypatch)
     seed_shipping()
     book = BookFactory(title="Soft Tissue Release", slug="str-book", price_cents=4995, stock=COPIES)
     return pg_app, book

@@ -5,7 +5,6 @@ copies running at once change nothing more. (localstripe sends no charge.refunde
 the dashboard are proven through the webhook's own tests.)"""
 
 import json
-import threading
 from datetime import UTC
 
 import pytest
@@ -19,11 +18,11 @@ from shop.membership import signup
 from shop.membership.models import Membership
 from shop.orders import reconcile
 from shop.orders.models import Order, Payment
-from shop.payments import stripe_gateway
 from shop.payments.models import ProcessedEvent
 from tests.factories import BookFactory, MembershipFactory, UserFactory
 from tests.support import stripe_server as ls
 from tests.support.checkout_helpers import add_to_cart, checkout_page, place, seed_shipping
+from tests.support.concurrency import at_once
 
 
 @pytest.fixture
@@ -115,28 +114,13 @@ def test_stripe_out_of_reach_is_a_clear_failure_that_changes_nothing(app, book, 
 
 def test_two_copies_running_at_once_apply_each_event_once(pg_app, localstripe, monkeypatch):
     """On PostgreSQL, as on two app servers whose cron fired together."""
-    for key, value in {"STRIPE_SECRET_KEY": ls.SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": ls.PUBLISHABLE_KEY,
-                       "STRIPE_WEBHOOK_SECRET": ls.WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe}.items():
-        monkeypatch.setitem(pg_app.config, key, value)
-    stripe_gateway.configure(pg_app)
+    ls.use_localstripe(pg_app, localstripe, monkeypatch)
     since = ls.a_second_of_its_own()
     seed_shipping()
     book = BookFactory(slug="str-book", price_cents=4995, stock=50)
     _three_d_secure_left_unconfirmed(pg_app, localstripe, book, buyers=6)
     db.session.remove()
-    barrier, results = threading.Barrier(2), []
-
-    def one_copy():
-        with pg_app.app_context():
-            barrier.wait()
-            results.append(reconcile.reconcile(since))
-            db.session.remove()
-
-    threads = [threading.Thread(target=one_copy) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = at_once(pg_app, lambda: reconcile.reconcile(since))
     assert len(results) == 2
     assert _statuses() == ["paid"] * 6
     assert sum(r.outcomes["paid"] for r in results) == 6  # each payment applied by one copy only

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from shop.extensions import db
 from shop.membership.models import Membership
-from shop.payments import stripe_gateway
 from shop.promotions.models import Promotion
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, PromotionFactory, UserFactory
 from tests.support import stripe_server as ls
@@ -21,10 +20,7 @@ OFFERS = 3
 
 @pytest.fixture
 def racing_shop(pg_app, localstripe, monkeypatch):
-    for key, value in {"STRIPE_SECRET_KEY": ls.SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": ls.PUBLISHABLE_KEY,
-                       "STRIPE_WEBHOOK_SECRET": ls.WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe}.items():
-        monkeypatch.setitem(pg_app.config, key, value)
-    stripe_gateway.configure(pg_app)
+    ls.use_localstripe(pg_app, localstripe, monkeypatch)
     plan = MembershipFactory(sku="MEMBER-M", slug="all-access", price_cents=1995)
     return pg_app, plan
 

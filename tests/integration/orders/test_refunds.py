@@ -10,7 +10,7 @@ import stripe
 from shop.core.models import ShopSetting
 from shop.extensions import db
 from shop.orders.models import Order, Payment, Refund
-from shop.payments import gateway, stripe_gateway
+from shop.payments import gateway
 from tests.support import stripe_server as ls
 from tests.support.desk_helpers import DESK, logged_in, page, page_fields, post_page_form, quick_order, web_order
 
@@ -166,10 +166,7 @@ def test_stripe_down_gives_the_amount_back_and_says_so(app, payments_on, monkeyp
 
 @pytest.fixture
 def racing_desk(pg_app, localstripe, monkeypatch):
-    for key, value in {"STRIPE_SECRET_KEY": ls.SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": ls.PUBLISHABLE_KEY,
-                       "STRIPE_WEBHOOK_SECRET": ls.WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe}.items():
-        monkeypatch.setitem(pg_app.config, key, value)
-    stripe_gateway.configure(pg_app)
+    ls.use_localstripe(pg_app, localstripe, monkeypatch)
     return pg_app, localstripe
 
 

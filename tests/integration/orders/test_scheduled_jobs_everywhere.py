@@ -3,7 +3,6 @@
 release each order's copies exactly once and end each start once. (The mail worker's and
 reconcile-payments' races are proved beside them.)"""
 
-import threading
 from datetime import timedelta
 
 import stripe
@@ -17,20 +16,17 @@ from shop.membership import signup
 from shop.membership.models import Membership
 from shop.orders import services as orders
 from shop.orders.models import Order, OrderEvent
-from shop.payments import stripe_gateway
 from tests.factories import BookFactory, MembershipFactory, UserFactory
 from tests.support import stripe_server as ls
 from tests.support.checkout_helpers import add_to_cart, checkout_page, place, seed_shipping
+from tests.support.concurrency import at_once
 
 BUYERS = 10
 STOCK = 30
 
 
 def test_two_copies_of_expire_orders_release_each_unpaid_order_once(pg_app, localstripe, monkeypatch):
-    for key, value in {"STRIPE_SECRET_KEY": ls.SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": ls.PUBLISHABLE_KEY,
-                       "STRIPE_WEBHOOK_SECRET": ls.WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe}.items():
-        monkeypatch.setitem(pg_app.config, key, value)
-    stripe_gateway.configure(pg_app)
+    ls.use_localstripe(pg_app, localstripe, monkeypatch)
     seed_shipping()
     book = BookFactory(slug="str-book", price_cents=4995, stock=STOCK)
     for n in range(BUYERS):  # each holds two copies, then is declined and walks away
@@ -40,19 +36,9 @@ def test_two_copies_of_expire_orders_release_each_unpaid_order_once(pg_app, loca
         place(client, ls.card_payment_method(localstripe, ls.CARD_DECLINED), form=form, email=f"b{n}@example.com")
     assert db.session.scalar(select(Product.stock)) == STOCK - 2 * BUYERS
     db.session.remove()
-    later, barrier, expired = utcnow() + timedelta(minutes=31), threading.Barrier(2), []
-
-    def one_server():
-        with pg_app.app_context():
-            barrier.wait()
-            expired.extend(order.id for order in orders.expire_unpaid(now=later))
-            db.session.remove()
-
-    threads = [threading.Thread(target=one_server) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    later = utcnow() + timedelta(minutes=31)
+    copies = at_once(pg_app, lambda: [order.id for order in orders.expire_unpaid(now=later)])
+    expired = [order_id for ids in copies for order_id in ids]
 
     assert sorted(expired) == sorted(db.session.scalars(select(Order.id)))  # each expired by one copy only
     assert set(db.session.scalars(select(Order.status))) == {"expired"}
@@ -66,33 +52,15 @@ def test_two_copies_of_expire_orders_release_each_unpaid_order_once(pg_app, loca
 def test_two_copies_settle_each_half_way_membership_start_once(pg_app, localstripe, monkeypatch):
     """The membership half of expire-orders: a start whose server stopped before asking Stripe, and one left in
     3-D Secure for two days, settled by two servers at once: each ends once, its subscription cancelled."""
-    for key, value in {"STRIPE_SECRET_KEY": ls.SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": ls.PUBLISHABLE_KEY,
-                       "STRIPE_WEBHOOK_SECRET": ls.WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe}.items():
-        monkeypatch.setitem(pg_app.config, key, value)
-    stripe_gateway.configure(pg_app)
+    ls.use_localstripe(pg_app, localstripe, monkeypatch)
     MembershipFactory(sku="MEMBER-M", slug="all-access", price_cents=1995)
     crashed, secure = UserFactory(), UserFactory()
     signup.begin(crashed, ls.card_payment_method(localstripe))
     unconfirmed = signup.subscribe(secure, ls.card_payment_method(localstripe, ls.CARD_3DS)).membership
     subscription_id, users = unconfirmed.stripe_subscription_id, [crashed.id, secure.id]
     db.session.remove()
-    later, barrier, errors = utcnow() + timedelta(days=2), threading.Barrier(2), []
-
-    def one_server():
-        try:
-            with pg_app.app_context():
-                barrier.wait()
-                signup.expire_stale_starts(later)
-                db.session.remove()
-        except Exception as error:  # reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=one_server) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors, errors
+    later = utcnow() + timedelta(days=2)
+    at_once(pg_app, lambda: signup.expire_stale_starts(later))
     assert set(db.session.scalars(select(Membership.state))) == {"ended"}
     assert stripe.Subscription.retrieve(subscription_id)["status"] == "canceled"
     ended = db.session.execute(select(AuditEntry.entity_id, func.count()).where(

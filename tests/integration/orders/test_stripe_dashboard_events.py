@@ -14,7 +14,6 @@ from shop.extensions import db
 from shop.mail.models import OutboxMessage
 from shop.membership.models import MembershipInvoice
 from shop.orders.models import Dispute, Order, OrderEvent, Payment, Refund
-from shop.payments import stripe_gateway
 from tests.factories import MembershipInvoiceFactory, ProductFactory
 from tests.support import stripe_server as ls
 from tests.support.desk_helpers import DESK, logged_in, page, post_page_form, web_order
@@ -202,10 +201,7 @@ def test_other_event_types_are_answered_200_and_ignored(client, payments_on, eve
 
 @pytest.fixture
 def racing_shop(pg_app, localstripe, monkeypatch):
-    for key, value in {"STRIPE_SECRET_KEY": ls.SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": ls.PUBLISHABLE_KEY,
-                       "STRIPE_WEBHOOK_SECRET": ls.WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe}.items():
-        monkeypatch.setitem(pg_app.config, key, value)
-    stripe_gateway.configure(pg_app)
+    ls.use_localstripe(pg_app, localstripe, monkeypatch)
     return pg_app, localstripe
 
 

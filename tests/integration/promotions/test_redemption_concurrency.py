@@ -6,7 +6,6 @@ import pytest
 
 from shop.extensions import db
 from shop.orders.models import Order
-from shop.payments import stripe_gateway
 from shop.promotions import loader
 from shop.promotions.models import Promotion, PromotionCode, PromotionRedemption
 from shop.web import pagecache
@@ -18,10 +17,7 @@ from tests.support.forms import csrf_token
 
 @pytest.fixture
 def racing_shop(pg_app, localstripe, monkeypatch):
-    for key, value in {"STRIPE_SECRET_KEY": ls.SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": ls.PUBLISHABLE_KEY,
-                       "STRIPE_WEBHOOK_SECRET": ls.WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe}.items():
-        monkeypatch.setitem(pg_app.config, key, value)
-    stripe_gateway.configure(pg_app)
+    ls.use_localstripe(pg_app, localstripe, monkeypatch)
     pagecache.clear()
     loader.forget()
     yield pg_app

@@ -31,8 +31,7 @@ def restartable(tmp_path, localstripe):
         cluster.create_database()
         app = create_app("test", {
             "SQLALCHEMY_DATABASE_URI": cluster.url, "MEDIA_ROOT": str(tmp_path / "media"),
-            "STRIPE_SECRET_KEY": ls.SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": ls.PUBLISHABLE_KEY,
-            "STRIPE_WEBHOOK_SECRET": ls.WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe})
+            **ls.suite_settings(localstripe)})
         app.test_client_class = FreshContextClient
         stripe_gateway.configure(app)
         with app.app_context():
