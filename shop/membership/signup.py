@@ -4,6 +4,9 @@
 idempotency key) is written before Stripe is called, and Stripe gets the same idempotency key. The first
 invoice is charged at once; 3-D Secure is answered in the browser and `confirm` then asks Stripe (never
 the browser) how it ended. A declined first payment ends the attempt, so the member can try another card.
+
+Over 300 lines: joining, confirming and settling a start left half-way share the private steps of one
+conversation with Stripe; split apart, the modules would reach into each other's internals.
 """
 
 import logging
@@ -293,7 +296,10 @@ def expire_stale_starts(now: datetime | None = None, *, unanswered: timedelta = 
         ((Membership.stripe_subscription_id.is_(None)) & (Membership.created_at < now - unanswered))
         | (Membership.stripe_subscription_id.is_not(None) & (Membership.created_at < now - unconfirmed)))))
     for membership in stale:
-        outcome = _resume(membership.user_id) if membership.stripe_subscription_id is None else confirm(membership)
+        try:
+            outcome = _resume(membership.user_id) if membership.stripe_subscription_id is None else confirm(membership)
+        except AlreadyMember:  # ended meanwhile by the same job on another server
+            continue
         if outcome.status in (WAITING, REQUIRES_ACTION) and membership.state == PENDING:
             _cancel_quietly(membership)
             abandon(membership, "the start was never completed")
