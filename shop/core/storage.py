@@ -16,7 +16,8 @@ Backends, chosen by STORAGE_URL:
   AWS; keys from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_DEFAULT_REGION). The public files
   live under `prefix/public/`, the private ones under `prefix/private/`; the bucket itself stays private.
   `send` answers with a redirect to a presigned URL that lives SIGNED_URL_SECONDS (a minute), so every app
-  server hands out the same files and a copied link soon stops working.
+  server hands out the same files and a copied link soon stops working. A store that cannot be reached fails
+  the request with a 503 page (shop.web.errors), its transaction rolled back.
 """
 
 import functools
@@ -31,6 +32,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from flask import Response, current_app, redirect, send_file
+
+CONNECT_SECONDS = 5  # an object store that does not answer fails the request soon (503), not after a minute
+READ_SECONDS = 30
 
 
 class StorageError(ValueError):
@@ -170,7 +174,8 @@ class S3Storage:
 def _s3_client(endpoint_url: str, region: str) -> Any:
     """One boto3 client per process and endpoint (boto3 clients may be shared between threads)."""
     return boto3.client("s3", endpoint_url=endpoint_url or None, region_name=region or None,
-                        config=Config(signature_version="s3v4", retries={"max_attempts": 3}))
+                        config=Config(signature_version="s3v4", retries={"max_attempts": 3},
+                                      connect_timeout=CONNECT_SECONDS, read_timeout=READ_SECONDS))
 
 
 def _store(local_root_setting: str, folder: str) -> Storage:

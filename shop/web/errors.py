@@ -2,6 +2,7 @@
 
 import logging
 
+from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -23,6 +24,8 @@ TITLES = {
 }
 UNAVAILABLE = ("We cannot reach our records for a moment. Nothing you sent was saved in part: your cart is kept, "
                "and you can try again in a minute.")
+FILES_UNAVAILABLE = ("We cannot reach our file store for a moment, so this file or upload could not be handled. "
+                     "Nothing was saved in part: try again in a minute.")
 RETRY_AFTER_SECONDS = 30
 
 
@@ -33,16 +36,16 @@ def _render(code, message):
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
-def _unavailable(error):
-    log.error("Database unavailable on %s %s: %s", request.method, request.path, " ".join(str(error).split())[:300])
+def _unavailable(error, what="Database", message=UNAVAILABLE):
+    log.error("%s unavailable on %s %s: %s", what, request.method, request.path, " ".join(str(error).split())[:300])
     try:
         db.session.rollback()
     except Exception:  # the connection is gone: nothing to roll back
         log.debug("No rollback possible", exc_info=True)
     if request.accept_mimetypes.best == "application/json":
-        body, status = {"error": TITLES[503], "message": UNAVAILABLE, "status": "error"}, 503
+        body, status = {"error": TITLES[503], "message": message, "status": "error"}, 503
     else:
-        body, status = render_template("errors/unavailable.html", code=503, title=TITLES[503], message=UNAVAILABLE), 503
+        body, status = render_template("errors/unavailable.html", code=503, title=TITLES[503], message=message), 503
     return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
 
 
@@ -74,6 +77,18 @@ def init_app(app: Flask) -> None:
     def database_error(error):
         if error.connection_invalidated:  # the connection dropped mid-query
             return _unavailable(error)
+        return unexpected_error(error)
+
+    @app.errorhandler(BotoCoreError)
+    def file_store_unreachable(error):
+        """The object store (STORAGE_URL) did not answer: 503, and the request's transaction is rolled back, so
+        a row is never left pointing at a file that was not stored."""
+        return _unavailable(error, "File store", FILES_UNAVAILABLE)
+
+    @app.errorhandler(ClientError)
+    def file_store_error(error):
+        if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:  # the store's own fault
+            return _unavailable(error, "File store", FILES_UNAVAILABLE)
         return unexpected_error(error)
 
     @app.errorhandler(Exception)
