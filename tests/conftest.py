@@ -11,6 +11,7 @@ from shop.extensions import db
 from shop.web import pagecache
 from tests.support import databases, leaks
 from tests.support.clients import FreshContextClient
+from tests.support.redis_server import redis_limits  # noqa: F401 (fixture)
 from tests.support.s3_server import s3_server, s3_storage  # noqa: F401 (fixtures)
 from tests.support.stripe_server import localstripe, payments_on  # noqa: F401 (fixtures)
 

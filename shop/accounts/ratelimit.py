@@ -1,14 +1,23 @@
-"""Rate limits counted in the database (AuthAttempt rows), so every worker process sees the same counts.
+"""Rate limits counted where every app server sees the same counts: the database (AuthAttempt rows), or Redis
+when REDIS_URL is set.
 
 `too_many(kind, key, limit, window)` asks whether `limit` attempts of `kind` by `key` (an e-mail or
-an IP address) fall inside the last `window`; `record(kind, key)` adds one (to the session: the
-caller commits). The shop's limits are the `Limit` constants below.
+an IP address) fall inside the last `window`; `record(kind, key)` adds one (in the database, to the session:
+the caller commits; in Redis at once). The shop's limits are the `Limit` constants below.
+
+In Redis each (kind, key) is a sorted set of attempts scored by their time, under REDIS_PREFIX, that expires
+by itself a day after its last attempt. While Redis cannot be reached the limits are counted in the database
+(logged), so they still hold and no request fails for it.
 """
 
+import functools
 import ipaddress
+import logging
+import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+import redis
 from flask import current_app, has_request_context, request
 from sqlalchemy import delete, func, select
 
@@ -16,7 +25,10 @@ from shop.accounts.models import AuthAttempt
 from shop.core.timeutil import utcnow
 from shop.extensions import db
 
+log = logging.getLogger(__name__)
+
 KEY_MAX = 300  # the column's length
+KEPT = timedelta(days=1)  # longer than every window: older attempts are pruned (or expire in Redis)
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,12 @@ def _window(window: timedelta | float) -> timedelta:
 
 def count(kind: str, key: object, window: timedelta | float, now: datetime | None = None) -> int:
     since = (now or utcnow()) - _window(window)
+    client = _redis()
+    if client is not None:
+        try:
+            return client.zcount(_redis_key(kind, key), f"({_score(since)}", "+inf")
+        except redis.RedisError as error:
+            _redis_failed(error)
     statement = select(func.count(AuthAttempt.id)).where(
         AuthAttempt.kind == kind, AuthAttempt.key == _key(key), AuthAttempt.created_at > since
     )
@@ -89,10 +107,29 @@ def too_many(kind: str, key: object, limit: int, window: timedelta | float, now:
 
 
 def record(kind: str, key: object, now: datetime | None = None) -> None:
-    db.session.add(AuthAttempt(kind=kind, key=_key(key), created_at=now or utcnow()))
+    at = now or utcnow()
+    client = _redis()
+    if client is not None:
+        name, score = _redis_key(kind, key), _score(at)
+        try:
+            pipe = client.pipeline(transaction=False)
+            pipe.zadd(name, {f"{score}:{secrets.token_hex(6)}": score})
+            pipe.zremrangebyscore(name, "-inf", _score(utcnow() - KEPT))
+            pipe.expire(name, int(KEPT.total_seconds()))
+            pipe.execute()
+            return
+        except redis.RedisError as error:
+            _redis_failed(error)
+    db.session.add(AuthAttempt(kind=kind, key=_key(key), created_at=at))
 
 
 def clear(kind: str, key: object) -> None:
+    client = _redis()
+    if client is not None:
+        try:
+            client.delete(_redis_key(kind, key))
+        except redis.RedisError as error:
+            _redis_failed(error)
     db.session.execute(delete(AuthAttempt).where(AuthAttempt.kind == kind, AuthAttempt.key == _key(key)))
 
 
@@ -104,7 +141,31 @@ def hit(rule: Limit, key: object, now: datetime | None = None) -> None:
     record(rule.kind, key, now)
 
 
-def prune(older_than: timedelta = timedelta(days=1), now: datetime | None = None) -> int:
-    """Delete attempts older than every window (for a periodic CLI job). Returns how many went."""
+def prune(older_than: timedelta = KEPT, now: datetime | None = None) -> int:
+    """Delete attempts older than every window (for a periodic CLI job). Returns how many went (Redis's attempts
+    expire by themselves)."""
     result = db.session.execute(delete(AuthAttempt).where(AuthAttempt.created_at < (now or utcnow()) - older_than))
     return result.rowcount
+
+
+def _redis() -> redis.Redis | None:
+    url = current_app.config.get("REDIS_URL") or ""
+    return _redis_client(url) if url else None
+
+
+@functools.cache
+def _redis_client(url: str) -> redis.Redis:
+    """One connection pool per process and URL; a Redis that does not answer fails a call within a second."""
+    return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+
+
+def _redis_key(kind: str, key: object) -> str:
+    return f"{current_app.config.get('REDIS_PREFIX', 'shop:')}attempts:{kind}:{_key(key)}"
+
+
+def _score(moment: datetime) -> float:
+    return moment.replace(tzinfo=UTC).timestamp()
+
+
+def _redis_failed(error: Exception) -> None:
+    log.error("Redis unavailable (%s): rate limits counted in the database meanwhile", error)
