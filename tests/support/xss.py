@@ -6,20 +6,20 @@ expressions, parser confusions, template injections, encoded forms), each bare a
 tag break-out (`">`, `'>`), the first 200 of those. Each carries its own marker (`xss000` ... `xss199`), so a
 test can show that the payload reached the page it checks.
 
-`active_content(html)` parses the page as a browser does (html5lib: comments, CDATA, duplicate attributes and
-raw-text elements as the HTML standard says) and lists what in it could run a visitor's script: a <script> that
-is not one of the shop's own files (but for a JSON-LD data block: a `<script type="application/ld+json">` whose
-text is JSON is never run; one a payload cut short is no longer JSON, and is flagged), an `on*=` attribute, a URL
-attribute with a `javascript:`, `vbscript:` or `data:` (other than an image) scheme, an element that loads or
-embeds other documents (iframe other than the course video hosts, object, embed, base, meta refresh), or CSS with
-`expression(` or a script URL. The shop's pages carry none of these by design (the Content-Security-Policy forbids
-inline script), so any one found is the payload getting through.
+`active_content(html)` parses the page as a browser does (Lexbor, through selectolax: comments, CDATA, duplicate
+attributes, foreign content and raw-text elements as the HTML standard says) and lists what in it could run a
+visitor's script: a <script> that is not one of the shop's own files (but for a JSON-LD data block: a `<script
+type="application/ld+json">` whose text is JSON is never run; one a payload cut short is no longer JSON, and is
+flagged), an `on*=` attribute, a URL attribute with a `javascript:`, `vbscript:` or `data:` (other than an image)
+scheme, an element that loads or embeds other documents (iframe other than the course video hosts, object, embed,
+base, meta refresh), or CSS with `expression(` or a script URL. The shop's pages carry none of these by design (the
+Content-Security-Policy forbids inline script), so any one found is the payload getting through.
 """
 
 import json
 import re
 
-from bs4 import BeautifulSoup
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 _VECTORS = [
     "<script>alert('{m}')</script>",
@@ -139,12 +139,12 @@ def _urls(attribute: str, value: str) -> list[str]:
     return re.split(r";", value) if attribute == "values" else value.split(",") if attribute == "srcset" else [value]
 
 
-def _is_json_ld(tag) -> bool:
+def _is_json_ld(node: LexborNode, attributes: dict[str, str]) -> bool:
     """A `<script type="application/ld+json">` (no src) whose text is JSON: a data block, which browsers never run."""
-    if (tag.get("type") or "").strip().lower() != "application/ld+json" or tag.has_attr("src"):
+    if attributes.get("type", "").strip().lower() != "application/ld+json" or "src" in attributes:
         return False
     try:
-        json.loads(tag.string or "")
+        json.loads(node.text(deep=True) or "")
     except ValueError:
         return False
     return True
@@ -152,19 +152,22 @@ def _is_json_ld(tag) -> bool:
 
 def active_content(html: str) -> list[str]:
     """Everything in `html` that could run a script or load a document a visitor did not ask for."""
-    found = []
-    for tag in BeautifulSoup(html, "html5lib").find_all(True):
-        name = tag.name.lower()
-        if name == "script" and not _OWN_SCRIPT.match(tag.get("src") or "") and not _is_json_ld(tag):
-            found.append(f"script: {str(tag)[:120]}")
+    found, tree = [], LexborHTMLParser(html)
+    for node in tree.root.traverse(include_text=False):
+        name = node.tag.lower()
+        if name.startswith("-"):  # a comment
+            continue
+        attributes = {key: value or "" for key, value in node.attributes.items()}
+        markup = (node.html or "")[:120]
+        if name == "script" and not _OWN_SCRIPT.match(attributes.get("src", "")) and not _is_json_ld(node, attributes):
+            found.append(f"script: {markup}")
         if name in _NEVER:
-            found.append(f"<{name}>: {str(tag)[:120]}")
-        if name == "iframe" and not _VIDEO_FRAMES.match(tag.get("src") or ""):
-            found.append(f"iframe: {str(tag)[:120]}")
-        if name == "meta" and (tag.get("http-equiv") or "").lower() == "refresh":
-            found.append(f"meta refresh: {str(tag)[:120]}")
-        for attribute, value in tag.attrs.items():
-            value = " ".join(value) if isinstance(value, list) else str(value)
+            found.append(f"<{name}>: {markup}")
+        if name == "iframe" and not _VIDEO_FRAMES.match(attributes.get("src", "")):
+            found.append(f"iframe: {markup}")
+        if name == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
+            found.append(f"meta refresh: {markup}")
+        for attribute, value in attributes.items():
             lowered = attribute.lower()
             if lowered.startswith("on"):
                 found.append(f"handler {attribute}= on <{name}>: {value[:80]}")
@@ -174,12 +177,14 @@ def active_content(html: str) -> list[str]:
                 found.append(f"srcdoc on <{name}>")
             elif lowered == "style" and re.search(r"expression\s*\(|javascript:|url\s*\(", value, re.I):
                 found.append(f"style on <{name}>: {value[:80]}")
-        if name == "style" and re.search(r"expression\s*\(|javascript:|@import|<", tag.decode_contents(), re.I):
-            found.append(f"<style>: {tag.decode_contents()[:80]}")  # "<" in it: markup a browser may parse (in MathML)
+        if name == "style":
+            contents = node.inner_html or ""
+            if re.search(r"expression\s*\(|javascript:|@import|<", contents, re.I):
+                found.append(f"<style>: {contents[:80]}")  # "<" in it: markup a browser may parse (in MathML)
         if name == "math":  # the shop never writes MathML: foreign content, where <style> holds live markup
             found.append("<math>")
         if name in ("noscript", "noembed", "noframes", "xmp", "plaintext"):  # the shop writes none of them:
-            found.append(f"<{name}>: {str(tag)[:80]}")  # raw text where a browser and a parser may disagree
+            found.append(f"<{name}>: {markup[:80]}")  # raw text where a browser and a parser may disagree
     return found
 
 
