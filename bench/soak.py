@@ -27,7 +27,7 @@ outbox for paid orders that the SMTP sink never received, by Message-ID). Target
 every count 0; exits 1 if one is missed (--no-fail to report only). Stops everything it started on a normal
 end, an exception, Ctrl-C or SIGTERM.
 
-    .venv/bin/python bench/soak.py [--users 200] [--minutes 10] [--workers 2] [--stock 30]
+    .venv/bin/python bench/soak.py [--users 200] [--minutes 10] [--workers 2] [--stock 30] [--redis URL]
                                    [--promo-limit 10] [--requests-per-user 400] [--no-fail]
 """
 
@@ -53,6 +53,7 @@ import gevent
 import stripe
 from common import BIN, BOOK_SLUG, ROOT, Database, Server, free_port, handle_signals, percentile, shop_env
 from locust.env import Environment
+from soak_redis import print_redis_counts, start_redis_counting
 from soak_users import Browser, Buyer, CartUser, Learner, Plan, Staff
 
 sys.path.insert(0, str(ROOT))
@@ -176,9 +177,9 @@ def start_smtp_sink(stack, tmp):
     return port, maildir
 
 
-def app_env(db, nginx_port, stripe_base, smtp_port):
+def app_env(db, nginx_port, stripe_base, smtp_port, **extra):
     """Production settings behind one proxy (nginx), paying at localstripe, mailing the sink."""
-    return shop_env(db, PUBLIC_BASE_URL=f"http://127.0.0.1:{nginx_port}", TRUSTED_HOSTS="127.0.0.1",
+    return shop_env(db, **extra, PUBLIC_BASE_URL=f"http://127.0.0.1:{nginx_port}", TRUSTED_HOSTS="127.0.0.1",
                     PROXY_FIX_HOPS="1", STRIPE_SECRET_KEY=local_server.DEV_SECRET_KEY,
                     STRIPE_PUBLISHABLE_KEY=local_server.DEV_PUBLISHABLE_KEY,
                     STRIPE_WEBHOOK_SECRET=local_server.DEV_WEBHOOK_SECRET, STRIPE_API_BASE=stripe_base,
@@ -374,7 +375,8 @@ def soak(args, tmp):
         stripe.api_key, stripe.api_base = local_server.DEV_SECRET_KEY, stripe_base
         smtp_port, maildir = start_smtp_sink(stack, tmp)
         nginx_port = free_port()
-        env = app_env(db, nginx_port, stripe_base, smtp_port)
+        counting = start_redis_counting(stack, args.redis)
+        env = app_env(db, nginx_port, stripe_base, smtp_port, **counting)
         servers = start_app_servers(stack, tmp, env, args.workers)
         base = start_nginx(stack, tmp, nginx_port, servers)
         spawn(stack, "mail-worker", [str(BIN / "flask"), "mail-worker", "--interval", "0.5"], tmp, env)
@@ -382,6 +384,8 @@ def soak(args, tmp):
         print(f"soak: {args.users} users for {args.minutes:g} min through {base} (logs in {tmp})", file=sys.stderr)
         environment = run_locust(base, make_plan(db, stripe_base, codes, accounts), args)
         time.sleep(3)  # localstripe sends its events a second after each call: let the last ones land
+        if counting:
+            print_redis_counts(db, args.redis, counting["REDIS_PREFIX"])
         return report(environment, check(db, args, baseline, maildir), args)
 
 
@@ -393,6 +397,8 @@ def main():
     parser.add_argument("--stock", type=int, default=30, help="copies of the book at the start")
     parser.add_argument("--promo-limit", type=int, default=10, help="uses of the soak's limited promotion")
     parser.add_argument("--requests-per-user", type=int, default=400, help="stop early past users x this")
+    parser.add_argument("--redis", default="", metavar="URL",
+                        help="count the rate limits in this Redis (REDIS_URL), e.g. redis://127.0.0.1:6379/0")
     parser.add_argument("--keep-logs", action="store_true", help="keep the temporary directory (its path is printed)")
     parser.add_argument("--no-fail", action="store_true", help="exit 0 even if a target is missed")
     args = parser.parse_args()
