@@ -79,11 +79,11 @@ class Config:
     # How many proxies (nginx, a load balancer) stand in front of the app: their X-Forwarded-For/-Proto/-Host
     # are believed for that many hops, so rate limits count each client, not the proxy. 0: none trusted.
     PROXY_FIX_HOPS = _env_int("PROXY_FIX_HOPS", 0)
-    # card payments tried per hour from one address, and in one checkout or on one payment link
     # Rate limits and failed logins in Redis instead of the database, e.g. redis://10.0.0.5:6379/0 (optional:
     # the database counts them across app servers as well). Keys start with REDIS_PREFIX.
     REDIS_URL = _env("REDIS_URL", "")
     REDIS_PREFIX = _env("REDIS_PREFIX", "shop:")
+    # card payments tried per hour from one address, and in one checkout or on one payment link
     CARD_ATTEMPTS_PER_IP = _env_int("CARD_ATTEMPTS_PER_IP", 20)
     CARD_ATTEMPTS_PER_VISITOR = _env_int("CARD_ATTEMPTS_PER_VISITOR", 8)
     # declined cards one order takes (at checkout or on its payment link) before it is closed and its copies

@@ -33,7 +33,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from flask import Response, current_app, redirect, send_file
 
-CONNECT_SECONDS = 5  # an object store that does not answer fails the request soon (503), not after a minute
+CONNECT_SECONDS = 5  # per try: an object store that hangs fails the request (503) in seconds, not minutes
 READ_SECONDS = 30
 
 
